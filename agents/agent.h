@@ -1,0 +1,56 @@
+#pragma once
+// Agents act in an Env: from an observation and their own recurrent state to an action group.
+// An agent is a policy plus how it acts (sampled or greedy bits) and which learner trains it by
+// default. Write your own by deriving from Agent (see docs/agents.md) and registering it:
+//
+//   hashrl::agent_registry().add("mine", [](const Config& c, const EnvSpec& s) {
+//     return std::make_shared<MyAgent>(c, s);
+//   });
+#include <torch/nn/module.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hashrl/common/config.h"
+#include "hashrl/common/registry.h"
+#include "hashrl/env/env.h"
+#include "hashrl/policies/policy.h"
+
+namespace hashrl {
+
+// kSample draws each bit from Bernoulli(p) (training, as REINFORCE needs); kGreedy thresholds
+// at 0.5 (eq. 7: retrieval codes).
+enum class ActMode { kSample, kGreedy };
+
+struct AgentStep {
+  Action action;           // bits and probs [N, k]
+  torch::Tensor log_prob;  // [N]: log P(bits), summed over the group's k bits (eq. 2)
+  torch::Tensor entropy;   // [N]: entropy of the group's k Bernoulli bits
+};
+
+class Agent {
+ public:
+  virtual ~Agent() = default;
+
+  virtual RecurrentState initial_state(const Observation& obs) = 0;
+  virtual std::pair<AgentStep, RecurrentState> act(const Observation& obs, const RecurrentState& state,
+                                                   ActMode mode) = 0;
+
+  // The module that holds the agent's parameters: trained, checkpointed, moved to a device.
+  virtual torch::nn::Module& module() = 0;
+
+  // The learner ([learner] kind) that trains this agent unless the config names another.
+  virtual std::string default_learner() const { return "reinforce"; }
+  // How the agent acts while it trains.
+  virtual ActMode training_mode() const { return ActMode::kSample; }
+};
+
+using AgentRegistry = Registry<std::shared_ptr<Agent>, const Config&, const EnvSpec&>;
+// Built in: drlih, noseq, drlih-authors. (ng is drlih with env.group_size = 1: configs/ng.ini.)
+AgentRegistry& agent_registry();
+
+// Builds the agent that [agent] kind names (default drlih) for an env of this spec, on its device.
+std::shared_ptr<Agent> make_agent(const Config& config, const EnvSpec& spec);
+
+}  // namespace hashrl

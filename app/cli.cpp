@@ -1,0 +1,55 @@
+#include "cli.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "hashrl/common/error.h"
+
+namespace hashrl::cli {
+
+int run_data(const std::vector<std::string>& args);
+int run_train(const std::vector<std::string>& args);
+int run_eval(const std::vector<std::string>& args);
+int run_check_env(const std::vector<std::string>& args);
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"data", "load a data set and print its protocol split", run_data},
+      {"train", "train an agent, then encode and evaluate (writes a run folder)", run_train},
+      {"eval", "evaluate retrieval codes from .npy files (MAP, P@k, P@r2, PR)", run_eval},
+      {"check-env", "run the environment conformance checks for a config", run_check_env},
+  };
+  return table;
+}
+
+void add_config_options(po::options_description& options) {
+  options.add_options()
+      ("config", po::value<std::string>(), "run configuration (INI file; see configs/ and docs/config.md)")
+      ("set", po::value<std::vector<std::string>>()->composing(), "override one key: --set section.key=value (repeatable)");
+}
+
+Config config_from(const po::variables_map& vm) {
+  Config config = vm.count("config") ? Config::from_file(vm["config"].as<std::string>()) : Config();
+  if (vm.count("set"))
+    for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) config.apply_override(assignment);
+  return config;
+}
+
+bool parse(const std::string& command, const std::vector<std::string>& args, po::options_description& options,
+           po::variables_map& vm, const std::string& usage) {
+  options.add_options()("help,h", "show this help");
+  try {
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fail("hashrl {}: {} (see hashrl {} --help)", command, e.what(), command);
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: hashrl " << command << " " << usage << "\n\n" << options << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace hashrl::cli

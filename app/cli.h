@@ -1,0 +1,33 @@
+#pragma once
+// What every subcommand of the `hashrl` tool shares: its table entry, and the --config/--set
+// handling of the commands that read a run configuration.
+#include <boost/program_options.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hashrl/common/config.h"
+
+namespace hashrl::cli {
+
+namespace po = boost::program_options;
+
+struct Command {
+  std::string name, summary;
+  std::function<int(const std::vector<std::string>& args)> run;
+};
+
+// The subcommands, in the order `hashrl --help` lists them.
+const std::vector<Command>& commands();
+
+// Adds --config FILE and --set section.key=value (repeatable).
+void add_config_options(po::options_description& options);
+// The config that --config and --set describe (--set applied after the file).
+Config config_from(const po::variables_map& vm);
+
+// Parses `args` against `options` (positional none); prints help and returns false on --help.
+bool parse(const std::string& command, const std::vector<std::string>& args, po::options_description& options,
+           po::variables_map& vm, const std::string& usage);
+
+}  // namespace hashrl::cli

@@ -1,0 +1,57 @@
+// hashrl train: train an agent from a config, then encode and evaluate (see rollout/trainer.h).
+#include <filesystem>
+#include <iostream>
+
+#include "cli.h"
+#include "hashrl/common/error.h"
+#include "hashrl/retrieval/report.h"
+#include "hashrl/rollout/trainer.h"
+
+namespace hashrl::cli {
+
+int run_train(const std::vector<std::string>& args) {
+  po::options_description options("hashrl train");
+  add_config_options(options);
+  options.add_options()
+      ("out", po::value<std::string>(), "output folder of the run (created)")
+      ("resume", po::value<std::string>(), "continue the run in this folder from its checkpoint and config.ini")
+      ("json", "print the report as JSON on stdout");
+  po::variables_map vm;
+  if (!parse("train", args, options, vm, "--config FILE [--set section.key=value ...] --out DIR | --resume DIR"))
+    return 0;
+  Config config;
+  std::string out;
+  if (vm.count("resume")) {
+    out = vm["resume"].as<std::string>();
+    config = Config::from_file(out + "/config.ini");
+    if (vm.count("set"))
+      for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) config.apply_override(assignment);
+  } else {
+    if (!vm.count("config")) fail("--config FILE is required (or --resume DIR)");
+    if (!vm.count("out")) fail("--out DIR is required");
+    config = config_from(vm);
+    out = vm["out"].as<std::string>();
+  }
+  Trainer trainer(config, out);
+  if (vm.count("resume")) {
+    trainer.resume();
+    std::cerr << "resumed at step " << trainer.step() << "\n";
+  }
+  trainer.train();
+  const auto report = trainer.evaluate();
+  if (vm.count("json")) {
+    std::cout << report.dump(2) << "\n";
+  } else {
+    const auto& m = report["metrics"];
+    std::cout << fmt::format("{} bits: MAP {:.4f} (tie-aware {:.4f}), precision within radius {} {:.4f}",
+                             m["code_length"].get<int64_t>(), m["map"].get<double>(),
+                             m["map_tie_aware"].get<double>(), m["radius"].get<int64_t>(),
+                             m["precision_within_radius"].get<double>());
+    if (m["precision_at_k"].contains("1000"))
+      std::cout << fmt::format(", precision@1000 {:.4f}", m["precision_at_k"]["1000"].get<double>());
+    std::cout << "\nrun written to " << out << " (report.json, codes/, metrics.jsonl)\n";
+  }
+  return 0;
+}
+
+}  // namespace hashrl::cli

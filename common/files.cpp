@@ -1,0 +1,46 @@
+#include "hashrl/common/files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "hashrl/common/error.h"
+
+namespace hashrl {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("cannot open '{}': {}", path, std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) fail("error while reading '{}'", path);
+  return buffer.str();
+}
+
+void write_file_atomic(const std::string& path, const std::string& bytes) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) fail("cannot write '{}': {}", tmp, std::strerror(errno));
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      fail("cannot write '{}': {}", tmp, std::strerror(err));
+    }
+    written += static_cast<size_t>(n);
+  }
+  // fsync before rename: otherwise a power cut can leave the new name pointing at empty blocks.
+  if (::fsync(fd) != 0 || ::close(fd) != 0) fail("cannot flush '{}': {}", tmp, std::strerror(errno));
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    fail("cannot rename '{}' to '{}': {}", tmp, path, std::strerror(errno));
+}
+
+}  // namespace hashrl

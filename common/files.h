@@ -1,0 +1,14 @@
+#pragma once
+// Small file helpers shared by every reader and writer.
+#include <string>
+
+namespace hashrl {
+
+// Reads a whole file; throws naming the path when it is missing or unreadable.
+std::string read_file(const std::string& path);
+
+// Writes `bytes` to `path` atomically: into a temporary file beside it, flushed to disk, then
+// renamed over the target. A crash at any moment leaves either the old file or the new one whole.
+void write_file_atomic(const std::string& path, const std::string& bytes);
+
+}  // namespace hashrl

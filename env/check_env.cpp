@@ -1,0 +1,112 @@
+#include "hashrl/env/check_env.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+namespace hashrl {
+namespace {
+
+class Checker {
+ public:
+  explicit Checker(CheckReport& report) : report_(report) {}
+  void expect(bool ok, const std::string& what, const std::string& detail = "") {
+    if (ok)
+      report_.passed.push_back(what);
+    else
+      report_.failed.push_back(detail.empty() ? what : what + ": " + detail);
+  }
+  void expect_fits(const Box& box, const torch::Tensor& t, const std::string& what) {
+    const std::string wrong = box.check_values(t);
+    expect(wrong.empty(), what + " fits " + box.describe(), wrong);
+  }
+
+ private:
+  CheckReport& report_;
+};
+
+struct Episode {
+  torch::Tensor first_features;
+  std::vector<torch::Tensor> rewards;
+};
+
+// Runs one episode with the given actions (drawing new ones when `actions` is short) and checks
+// every step against the spec.
+Episode run_episode(Env& env, uint64_t seed, std::vector<Action>& actions, Checker& check, bool report) {
+  const EnvSpec& spec = env.spec();
+  torch::manual_seed(seed);  // encoders with dropout draw from the global generator
+  auto [obs, info] = env.reset(seed);
+  Episode episode{obs.features.detach().clone(), {}};
+  const auto obs_space = spec.observation_space();
+  if (report) {
+    check.expect_fits(obs_space.at("features"), obs.features.detach(), "reset: observation.features");
+    check.expect_fits(obs_space.at("bits"), obs.bits, "reset: observation.bits");
+    check.expect(obs.step == 0, "reset: observation.step is 0", fmt::format("got {}", obs.step));
+  }
+  auto gen = at::detail::createCPUGenerator(seed + 1);
+  const auto reward_box = Box{{spec.batch_size}, torch::kFloat32, spec.device};
+  for (int64_t t = 0; t < spec.num_steps(); ++t) {
+    if (static_cast<int64_t>(actions.size()) <= t) {
+      const auto probs = at::rand({spec.num_images(), spec.group_size}, gen);
+      actions.push_back({at::bernoulli(probs, gen).to(spec.device), probs.to(spec.device)});
+    }
+    auto result = env.step(actions[t]);
+    episode.rewards.push_back(result.reward.detach().clone());
+    if (!report) continue;
+    const std::string at = fmt::format("step {}", t);
+    const bool last = t + 1 == spec.num_steps();
+    check.expect(reward_box.mismatch(result.reward).empty(), at + ": reward is float [B] on the env's device",
+                 reward_box.mismatch(result.reward));
+    check.expect(torch::isfinite(result.reward).all().item<bool>(), at + ": reward is finite");
+    check.expect(result.terminated.scalar_type() == torch::kBool && result.terminated.numel() == spec.batch_size,
+                 at + ": terminated is bool [B]");
+    check.expect(result.terminated.all().item<bool>() == last && result.terminated.any().item<bool>() == last,
+                 at + (last ? ": terminated on the last step" : ": not terminated before the last step"));
+    check.expect(!result.truncated.any().item<bool>(), at + ": not truncated");
+    check.expect_fits(obs_space.at("bits"), result.observation.bits, at + ": observation.bits");
+    check.expect(result.observation.step == t + 1, at + ": observation.step advances",
+                 fmt::format("got {}", result.observation.step));
+    const auto emitted = result.observation.bits.slice(1, t * spec.group_size, (t + 1) * spec.group_size);
+    check.expect(emitted.equal(actions[t].bits), at + ": observation.bits holds the action's bits");
+    check.expect(result.info.count("group_reward") && result.info.count("global_reward"),
+                 at + ": info keeps group_reward and global_reward apart");
+  }
+  return episode;
+}
+
+}  // namespace
+
+std::string CheckReport::summary() const {
+  std::string out = fmt::format("check_env: {} passed, {} failed\n", passed.size(), failed.size());
+  for (const auto& f : failed) out += "  FAILED " + f + "\n";
+  return out;
+}
+
+CheckReport check_env(Env& env, uint64_t seed) {
+  CheckReport report;
+  Checker check(report);
+  const EnvSpec& spec = env.spec();
+  check.expect(spec.num_steps() * spec.group_size == spec.code_length && spec.num_steps() >= 1,
+               "spec: episode length q/k is a whole number of steps");
+  std::vector<Action> actions;
+  try {
+    const auto first = run_episode(env, seed, actions, check, true);
+    bool threw = false;
+    try {
+      env.step(actions.front());
+    } catch (const std::exception&) {
+      threw = true;
+    }
+    check.expect(threw, "a step after the end of the episode is an error");
+
+    const auto again = run_episode(env, seed, actions, check, false);
+    check.expect(first.first_features.equal(again.first_features), "the same seed gives the same batch");
+    bool same = first.rewards.size() == again.rewards.size();
+    for (size_t t = 0; same && t < first.rewards.size(); ++t) same = first.rewards[t].equal(again.rewards[t]);
+    check.expect(same, "the same seed and actions give the same rewards");
+  } catch (const std::exception& e) {
+    report.failed.push_back(std::string("the env threw: ") + e.what());
+  }
+  return report;
+}
+
+}  // namespace hashrl

@@ -1,0 +1,25 @@
+#pragma once
+// check_env: the conformance checks that every environment must pass, reused by the tests of
+// every env, reward and agent and by `hashrl check-env --config FILE`.
+//
+// It checks: observation and action tensors against the spec (shape, dtype, device, values);
+// the episode length q/k; `terminated` false until the last step and true on it; rewards [B] of
+// the spec's dtype and device, finite; the same seed giving the same batch and the same rewards
+// for the same actions; and a step after the end being an error.
+#include <string>
+#include <vector>
+
+#include "hashrl/env/env.h"
+
+namespace hashrl {
+
+struct CheckReport {
+  std::vector<std::string> passed, failed;
+  bool ok() const { return failed.empty(); }
+  std::string summary() const;
+};
+
+// Runs the checks with random actions drawn from `seed`. The env is left after a finished episode.
+CheckReport check_env(Env& env, uint64_t seed = 0);
+
+}  // namespace hashrl

@@ -1,0 +1,69 @@
+#pragma once
+// The environment interface that agents are written against, Gym-style:
+//
+//   auto [obs, info] = env.reset(seed);        // a new batch of triplets
+//   while (true) {
+//     auto result = env.step(action);           // one action group of k bits per image
+//     if (result.done()) break;
+//     obs = result.observation;
+//   }
+//
+// There is no autoreset: after the last step the caller must call reset(); a step after the end
+// of an episode is an error. Every tensor lives on env.spec().device.
+#include <torch/serialize/archive.h>
+#include <torch/types.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hashrl/env/spaces.h"
+
+namespace hashrl {
+
+struct Observation {
+  torch::Tensor features;  // float [3B, D]: the image features i (carry autograd history when
+                           // the encoder is trainable)
+  torch::Tensor bits;      // float [3B, q]: the bits emitted so far, 0 in columns not yet emitted
+  int64_t step = 0;        // index of the next action group; columns [0, step k) are emitted
+};
+
+struct Action {
+  torch::Tensor bits;   // float [3B, k] in {0, 1}
+  torch::Tensor probs;  // float [3B, k], P(bit = 1): the relaxed code that rewards may read
+};
+
+using Info = std::map<std::string, torch::Tensor>;
+
+struct StepResult {
+  Observation observation;
+  torch::Tensor reward;      // float [B], one per triplet: group reward (+ global on the last step)
+  torch::Tensor terminated;  // bool [B], true on the last action group
+  torch::Tensor truncated;   // bool [B], always false for HashEnv (episodes have a fixed length)
+  Info info;                 // "group_reward" [B], "global_reward" [B] (0 before the last step), "step"
+  bool done() const;         // terminated or truncated everywhere (reads one value to the host)
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+  virtual const EnvSpec& spec() const = 0;
+  // Starts an episode on a new batch; `seed` reseeds the env's sampler first.
+  virtual std::pair<Observation, Info> reset(std::optional<uint64_t> seed = std::nullopt) = 0;
+  virtual StepResult step(const Action& action) = 0;
+  // Parameters the env itself holds that a learner may train (a trainable encoder's).
+  virtual std::vector<torch::Tensor> parameters() const { return {}; }
+
+  // The image features the env would observe for these raw items (uint8 images or float
+  // features, [N, ...], any device), without autograd and in eval mode: what retrieval codes of
+  // queries and database items are computed from.
+  virtual torch::Tensor observe_features(const torch::Tensor& items) = 0;
+
+  // All that a checkpoint needs to continue the env exactly: trainable weights, sampler position.
+  virtual void save(torch::serialize::OutputArchive& archive) const {}
+  virtual void load(torch::serialize::InputArchive& archive) {}
+};
+
+}  // namespace hashrl

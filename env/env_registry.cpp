@@ -1,0 +1,52 @@
+#include "hashrl/env/env_registry.h"
+
+#include "hashrl/env/hash_env.h"
+
+namespace hashrl {
+
+EncoderInput encoder_input_of(const Dataset& data) {
+  EncoderInput in;
+  in.images = data.has_images();
+  if (in.images) {
+    in.channels = data.images.size(1);
+    in.height = data.images.size(2);
+    in.width = data.images.size(3);
+  } else {
+    in.dim = data.features.size(1);
+  }
+  return in;
+}
+
+namespace {
+
+std::unique_ptr<Env> make_hash_env(const Config& config, const LoadedData& data) {
+  const auto options = HashEnvOptions::from_config(ConfigSection(config, "env"));
+  auto train = data.data.subset(data.split.train);
+  auto encoder = make_encoder(ConfigSection(config, "encoder"), encoder_input_of(train));
+  auto reward = make_reward(ConfigSection(config, "reward"));
+  const auto seed = static_cast<uint64_t>(config.get_int("train.seed", 0, 0));
+  auto sampler = make_triplet_sampler(ConfigSection(config, "sampler"), train.labels, seed);
+  return std::make_unique<HashEnv>(options, std::move(train), std::move(encoder), std::move(reward),
+                                   std::move(sampler));
+}
+
+}  // namespace
+
+EnvRegistry& env_registry() {
+  static EnvRegistry registry = [] {
+    EnvRegistry r("env");
+    r.add("HashEnv-v0", make_hash_env, "the DRLIH MDP over triplets of the training split");
+    return r;
+  }();
+  return registry;
+}
+
+std::unique_ptr<Env> make_env(const std::string& name, const Config& config, const LoadedData& data) {
+  return env_registry().create(name, config, data);
+}
+
+std::unique_ptr<Env> make_env(const std::string& name, const Config& config) {
+  return make_env(name, config, load_data(ConfigSection(config, "data")));
+}
+
+}  // namespace hashrl

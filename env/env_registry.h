@@ -1,0 +1,27 @@
+#pragma once
+// Environments by name, like gymnasium.make: a config's [env] kind picks one.
+//
+//   auto data = hashrl::load_data(ConfigSection(config, "data"));
+//   auto env = hashrl::make_env("HashEnv-v0", config, data);
+#include <memory>
+
+#include "hashrl/common/registry.h"
+#include "hashrl/env/data_source.h"
+#include "hashrl/env/encoder.h"
+#include "hashrl/env/env.h"
+
+namespace hashrl {
+
+using EnvRegistry = Registry<std::unique_ptr<Env>, const Config&, const LoadedData&>;
+EnvRegistry& env_registry();
+
+// Builds env `name` from the config's [env], [encoder], [reward] and [sampler] sections over
+// the training split of `data`. The seed of the triplet sampler is train.seed.
+std::unique_ptr<Env> make_env(const std::string& name, const Config& config, const LoadedData& data);
+// Reads the data ([data]) too.
+std::unique_ptr<Env> make_env(const std::string& name, const Config& config);
+
+// The EncoderInput that describes a data set's items.
+EncoderInput encoder_input_of(const Dataset& data);
+
+}  // namespace hashrl

@@ -1,0 +1,155 @@
+#include "hashrl/env/hash_env.h"
+
+#include <torch/torch.h>
+
+#include "hashrl/common/error.h"
+
+namespace hashrl {
+
+torch::Device parse_device(const std::string& text) {
+  if (text == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  try {
+    torch::Device device(text);
+    if (device.is_cuda() && !torch::cuda::is_available())
+      fail("device '{}' asked for, but this LibTorch has no CUDA (use cpu or auto)", text);
+    return device;
+  } catch (const c10::Error&) {
+    fail("unknown device '{}' (cpu, cuda, cuda:N or auto)", text);
+  }
+}
+
+HashEnvOptions HashEnvOptions::from_config(const ConfigSection& s) {
+  HashEnvOptions o;
+  o.code_length(s.get_int("code_length", 48));
+  o.group_size(s.get_int("group_size", 12));
+  o.batch_size(s.get_int("batch_size", 16));
+  o.device(parse_device(s.get_string("device", "auto")));
+  o.validate();
+  return o;
+}
+
+void HashEnvOptions::validate() const {
+  if (code_length_ < 1) fail("env.code_length must be at least 1, got {}", code_length_);
+  if (group_size_ < 1) fail("env.group_size must be at least 1, got {}", group_size_);
+  if (batch_size_ < 1) fail("env.batch_size must be at least 1, got {}", batch_size_);
+  if (code_length_ % group_size_ != 0)
+    fail("env.code_length ({}) must be a multiple of env.group_size ({})", code_length_, group_size_);
+}
+
+HashEnv::HashEnv(HashEnvOptions options, Dataset train, std::shared_ptr<Encoder> encoder,
+                 std::shared_ptr<Reward> reward, std::unique_ptr<TripletSampler> sampler)
+    : options_(std::move(options)),
+      encoder_(std::move(encoder)),
+      reward_(std::move(reward)),
+      sampler_(std::move(sampler)) {
+  options_.validate();
+  train.validate();
+  if (train.size() == 0) fail("HashEnv: the training split of '{}' is empty", train.name);
+  const auto device = options_.device();
+  train_ = std::move(train);
+  if (train_.has_images()) train_.images = train_.images.to(device);
+  else train_.features = train_.features.to(device);
+  encoder_->to(device);
+  spec_.code_length = options_.code_length();
+  spec_.group_size = options_.group_size();
+  spec_.batch_size = options_.batch_size();
+  spec_.feature_dim = encoder_->output_dim();
+  spec_.device = device;
+}
+
+std::vector<torch::Tensor> HashEnv::parameters() const {
+  return encoder_->trainable() ? encoder_->parameters() : std::vector<torch::Tensor>{};
+}
+
+torch::Tensor HashEnv::observe_features(const torch::Tensor& items) {
+  const bool was_training = encoder_->is_training();
+  encoder_->eval();
+  torch::NoGradGuard no_grad;
+  auto features = encoder_->forward(items.to(spec_.device));
+  encoder_->train(was_training);
+  return features;
+}
+
+void HashEnv::save(torch::serialize::OutputArchive& archive) const {
+  torch::serialize::OutputArchive encoder;
+  encoder_->save(encoder);
+  archive.write("encoder", encoder);
+  archive.write("sampler", c10::IValue(sampler_->state()));
+}
+
+void HashEnv::load(torch::serialize::InputArchive& archive) {
+  torch::serialize::InputArchive encoder;
+  archive.read("encoder", encoder);
+  encoder_->load(encoder);
+  c10::IValue sampler;
+  archive.read("sampler", sampler);
+  sampler_->set_state(sampler.toStringRef());
+}
+
+std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
+  if (seed) sampler_->seed(*seed);
+  triplets_ = sampler_->sample(spec_.batch_size);
+  const auto rows = torch::cat({triplets_.anchor, triplets_.positive, triplets_.negative}).to(spec_.device);
+  const auto items = train_.has_images() ? train_.images.index_select(0, rows)
+                                         : train_.features.index_select(0, rows);
+  if (encoder_->trainable()) {
+    features_ = encoder_->forward(items);
+  } else {
+    torch::NoGradGuard no_grad;
+    features_ = encoder_->forward(items);
+  }
+  if (features_.size(1) != spec_.feature_dim)
+    fail("encoder produced {} features, its output_dim says {}", features_.size(1), spec_.feature_dim);
+  bits_ = torch::zeros({spec_.num_images(), spec_.code_length},
+                       torch::TensorOptions().dtype(torch::kFloat32).device(spec_.device));
+  group_probs_.clear();
+  step_ = 0;
+  started_ = true;
+  Info info{{"anchor", triplets_.anchor}, {"positive", triplets_.positive}, {"negative", triplets_.negative}};
+  return {Observation{features_, bits_, 0}, info};
+}
+
+void HashEnv::check_action(const Action& action) const {
+  const auto space = spec_.action_space();
+  for (const auto& [name, t] : {std::pair{"bits", action.bits}, std::pair{"probs", action.probs}}) {
+    const std::string wrong = space.mismatch(t);
+    if (!wrong.empty()) fail("HashEnv::step: action.{} does not fit {}: {}", name, space.describe(), wrong);
+  }
+}
+
+StepResult HashEnv::step(const Action& action) {
+  if (!started_) fail("HashEnv::step called before reset()");
+  if (step_ >= spec_.num_steps())
+    fail("HashEnv::step called after the episode ended (step {} of {}); call reset() (there is no autoreset)",
+         step_ + 1, spec_.num_steps());
+  check_action(action);
+  const int64_t k = spec_.group_size, begin = step_ * k;
+  bits_ = bits_.clone();
+  bits_.slice(1, begin, begin + k).copy_(action.bits.detach());
+  group_probs_.push_back(action.probs);
+  ++step_;
+  const bool last = step_ == spec_.num_steps();
+
+  RewardInput input;
+  input.group = {action.probs, action.bits};
+  input.emitted = {torch::cat(group_probs_, 1), bits_.slice(1, 0, begin + k)};
+  input.step = step_ - 1;
+  input.num_steps = spec_.num_steps();
+  const auto group = reward_->group_reward(input);
+  const auto global = last ? reward_->global_reward(input) : torch::zeros_like(group);
+
+  const auto flags = torch::TensorOptions().dtype(torch::kBool).device(spec_.device);
+  StepResult result;
+  result.observation = Observation{features_, bits_, step_};
+  result.reward = group + global;
+  result.terminated = torch::full({spec_.batch_size}, last, flags);
+  result.truncated = torch::zeros({spec_.batch_size}, flags);
+  result.info = {{"group_reward", group}, {"global_reward", global}, {"step", torch::tensor(step_ - 1)}};
+  return result;
+}
+
+bool StepResult::done() const {
+  return terminated.logical_or(truncated).all().item<bool>();
+}
+
+}  // namespace hashrl

@@ -1,0 +1,70 @@
+#pragma once
+// HashEnv: the paper's MDP (DRLIH, section III-B). The environment is a batch of B labelled
+// triplets drawn from the training split; the state is (history, image features); one action is
+// a group of k bits for every image; the reward of each triplet is the group reward of that
+// group, plus the global reward of the whole q-bit code on the last step (eq. 4).
+#include <torch/arg.h>
+
+#include <memory>
+
+#include "hashrl/env/dataset.h"
+#include "hashrl/env/encoder.h"
+#include "hashrl/env/env.h"
+#include "hashrl/env/triplet_sampler.h"
+#include "hashrl/rewards/reward.h"
+
+namespace hashrl {
+
+// Keys of the [env] section.
+struct HashEnvOptions {
+  static HashEnvOptions from_config(const ConfigSection& section);
+  // Throws naming the value: q or k or B < 1, q not divisible by k.
+  void validate() const;
+
+  TORCH_ARG(int64_t, code_length) = 48;  // q
+  TORCH_ARG(int64_t, group_size) = 12;   // k
+  TORCH_ARG(int64_t, batch_size) = 16;   // triplets per episode
+  TORCH_ARG(torch::Device, device) = torch::kCPU;
+};
+
+// "cpu", "cuda", "cuda:1", or "auto" (CUDA where LibTorch has it, else CPU).
+torch::Device parse_device(const std::string& text);
+
+class HashEnv : public Env {
+ public:
+  // `train` is the training split: the items triplets are drawn from.
+  HashEnv(HashEnvOptions options, Dataset train, std::shared_ptr<Encoder> encoder,
+          std::shared_ptr<Reward> reward, std::unique_ptr<TripletSampler> sampler);
+
+  const EnvSpec& spec() const override { return spec_; }
+  std::pair<Observation, Info> reset(std::optional<uint64_t> seed = std::nullopt) override;
+  StepResult step(const Action& action) override;
+  std::vector<torch::Tensor> parameters() const override;
+  torch::Tensor observe_features(const torch::Tensor& items) override;
+  void save(torch::serialize::OutputArchive& archive) const override;
+  void load(torch::serialize::InputArchive& archive) override;
+
+  Encoder& encoder() { return *encoder_; }
+  TripletSampler& sampler() { return *sampler_; }
+  // The training-split indices of the current batch's triplets.
+  const Triplets& triplets() const { return triplets_; }
+
+ private:
+  void check_action(const Action& action) const;
+
+  HashEnvOptions options_;
+  EnvSpec spec_;
+  Dataset train_;  // on the env's device
+  std::shared_ptr<Encoder> encoder_;
+  std::shared_ptr<Reward> reward_;
+  std::unique_ptr<TripletSampler> sampler_;
+
+  // Episode state.
+  Triplets triplets_;
+  torch::Tensor features_, bits_;
+  std::vector<torch::Tensor> group_probs_;  // the relaxed codes of each step, with autograd history
+  int64_t step_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace hashrl

@@ -1,0 +1,55 @@
+#include "hashrl/env/spaces.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <torch/torch.h>
+
+namespace hashrl {
+
+std::string Box::mismatch(const torch::Tensor& t) const {
+  if (!t.defined()) return "undefined tensor";
+  if (t.sizes().vec() != shape) return fmt::format("shape {} != {}", t.sizes(), shape);
+  if (t.scalar_type() != dtype)
+    return fmt::format("dtype {} != {}", c10::toString(t.scalar_type()), c10::toString(dtype));
+  if (t.device() != device) return fmt::format("device {} != {}", t.device().str(), device.str());
+  return "";
+}
+
+std::string Box::check_values(const torch::Tensor& t) const {
+  const std::string wrong = mismatch(t);
+  if (!wrong.empty() || t.numel() == 0) return wrong;
+  const auto values = t.detach().to(torch::kFloat64);
+  const double lo = values.min().item<double>(), hi = values.max().item<double>();
+  if (lo < low || hi > high) return fmt::format("values in [{}, {}] outside [{}, {}]", lo, hi, low, high);
+  return "";
+}
+
+std::string Box::describe() const {
+  return fmt::format("Box({}, {}, {}, [{}, {}])", shape, c10::toString(dtype), device.str(), low, high);
+}
+
+MultiBinary::MultiBinary(int64_t rows, int64_t n, torch::Device d) {
+  shape = {rows, n};
+  dtype = torch::kFloat32;
+  device = d;
+  low = 0;
+  high = 1;
+}
+
+MultiBinary EnvSpec::action_space() const { return MultiBinary(num_images(), group_size, device); }
+
+std::map<std::string, Box> EnvSpec::observation_space() const {
+  Box features{{num_images(), feature_dim}, torch::kFloat32, device};
+  return {{"features", features}, {"bits", MultiBinary(num_images(), code_length, device)}};
+}
+
+std::string EnvSpec::describe() const {
+  std::string out = fmt::format(
+      "HashEnv: q = {} bits in {} steps of k = {}; batch {} triplets ({} images); device {}\n",
+      code_length, num_steps(), group_size, batch_size, num_images(), device.str());
+  out += fmt::format("  action: MultiBinary {}\n", action_space().describe());
+  for (const auto& [name, box] : observation_space()) out += fmt::format("  observation.{}: {}\n", name, box.describe());
+  return out;
+}
+
+}  // namespace hashrl

@@ -1,0 +1,121 @@
+#include "hashrl/env/split.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <numeric>
+#include <random>
+
+#include "hashrl/common/error.h"
+#include "hashrl/common/npy.h"
+
+namespace hashrl {
+namespace {
+
+torch::Tensor sorted_index_tensor(std::vector<int64_t> indices) {
+  std::sort(indices.begin(), indices.end());
+  return torch::tensor(indices, torch::kInt64);
+}
+
+// Fills a quota of `per_label` items for every label from `candidates` (already shuffled): an
+// item goes to the first of its labels whose quota is still open. Chosen items are marked taken.
+std::vector<int64_t> take_per_label(const torch::Tensor& labels, const std::vector<int64_t>& candidates,
+                                    int64_t per_label, std::vector<bool>& taken, const std::string& what,
+                                    const std::string& data_name) {
+  const int64_t num_labels = labels.size(1);
+  const auto* l = labels.data_ptr<uint8_t>();
+  std::vector<int64_t> open(num_labels, per_label), chosen;
+  for (const int64_t i : candidates) {
+    if (taken[i]) continue;
+    for (int64_t c = 0; c < num_labels; ++c) {
+      if (l[i * num_labels + c] && open[c] > 0) {
+        --open[c];
+        taken[i] = true;
+        chosen.push_back(i);
+        break;
+      }
+    }
+  }
+  for (int64_t c = 0; c < num_labels; ++c)
+    if (open[c] > 0)
+      fail("data set '{}': label {} has too few items for {} {} per label ({} missing)", data_name,
+           c, per_label, what, open[c]);
+  return chosen;
+}
+
+}  // namespace
+
+Split split_per_label(const Dataset& data, const SplitOptions& options) {
+  data.validate();
+  const int64_t n = data.size();
+  if (n == 0) fail("data set '{}' is empty: nothing to split", data.name);
+  const auto labels = data.labels.contiguous();
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed));
+
+  const bool by_file = options.queries_from_test_file && data.from_test_file.defined();
+  std::vector<int64_t> query_pool, train_pool;
+  const auto test = by_file ? data.from_test_file.contiguous() : torch::Tensor();
+  for (const int64_t i : order) {
+    const bool in_test = by_file && test.data_ptr<bool>()[i];
+    if (!by_file || in_test) query_pool.push_back(i);
+    if (!by_file || !in_test) train_pool.push_back(i);
+  }
+  std::vector<bool> taken(n, false);
+  auto query = take_per_label(labels, query_pool, options.queries_per_label, taken, "queries", data.name);
+  std::vector<bool> is_query = taken;
+  auto train = take_per_label(labels, train_pool, options.train_per_label, taken, "training items", data.name);
+
+  std::vector<int64_t> database;
+  for (int64_t i = 0; i < n; ++i)
+    if (!is_query[i] && (options.train_in_database || !taken[i])) database.push_back(i);
+  return {sorted_index_tensor(query), sorted_index_tensor(train), sorted_index_tensor(database)};
+}
+
+NusWideSplit split_nus_wide(const Dataset& data, int64_t concepts, const SplitOptions& options) {
+  data.validate();
+  if (concepts < 1 || concepts > data.num_labels())
+    fail("data set '{}': cannot keep {} concepts of {}", data.name, concepts, data.num_labels());
+  const auto counts = data.labels.to(torch::kInt64).sum(0);
+  // Stable order among equal counts: the lower label index first.
+  const auto order = std::get<1>(counts.sort(/*stable=*/true, /*dim=*/0, /*descending=*/true));
+  const auto kept_labels = std::get<0>(order.slice(0, 0, concepts).sort());
+  auto labels = data.labels.index_select(1, kept_labels);
+  const auto kept_items = labels.sum(1).nonzero().reshape({-1});
+  NusWideSplit out;
+  out.data = data.subset(kept_items);
+  out.data.labels = labels.index_select(0, kept_items).contiguous();
+  SplitOptions nus = options;
+  nus.queries_from_test_file = false;
+  out.split = split_per_label(out.data, nus);
+  return out;
+}
+
+void save_split(const Split& split, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  save_npy(dir + "/query.npy", split.query);
+  save_npy(dir + "/train.npy", split.train);
+  save_npy(dir + "/database.npy", split.database);
+}
+
+Split load_split(const std::string& dir, int64_t size) {
+  auto load = [&](const std::string& part) {
+    const std::string path = dir + "/" + part + ".npy";
+    const auto indices = load_npy(path);
+    if (indices.dim() != 1 || indices.scalar_type() != torch::kInt64)
+      fail("'{}': split indices must be int64 [n]", path);
+    if (indices.numel() && (indices.min().item<int64_t>() < 0 || indices.max().item<int64_t>() >= size))
+      fail("'{}': an index is outside the data set's {} items; was the split made for other data?", path, size);
+    return indices;
+  };
+  return {load("query"), load("train"), load("database")};
+}
+
+std::string describe(const Split& split) {
+  return fmt::format("queries {}, training {}, database {}", split.query.numel(), split.train.numel(),
+                     split.database.numel());
+}
+
+}  // namespace hashrl

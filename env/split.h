@@ -1,0 +1,52 @@
+#pragma once
+// Retrieval protocol splits: which items are queries, which train the hash functions, and which
+// form the database that queries are ranked against. Seeded and reproducible; savable as index
+// files so that two runs can share one split.
+#include <torch/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "hashrl/env/dataset.h"
+
+namespace hashrl {
+
+struct Split {
+  torch::Tensor query;     // int64 [n_query], indices into the data set, ascending
+  torch::Tensor train;     // int64 [n_train]
+  torch::Tensor database;  // int64 [n_database]
+};
+
+// Counts per label, as in the paper's CIFAR-10 protocol (100 queries and 500 training images a
+// class, the rest the database). Multi-label items count towards one of their labels.
+struct SplitOptions {
+  int64_t queries_per_label = 100;
+  int64_t train_per_label = 500;
+  // Keep the training items in the database (the common protocol for single-label sets) or not.
+  bool train_in_database = true;
+  // Draw queries only from the official test file and training items only from the rest, where
+  // the data set marks its test file (Fashion-MNIST, CIFAR-10); ignored elsewhere.
+  bool queries_from_test_file = true;
+  uint64_t seed = 0;
+};
+
+Split split_per_label(const Dataset& data, const SplitOptions& options);
+
+// The NUS-WIDE protocol: keep the `concepts` most frequent labels (21), drop items that have
+// none of them, then 100 queries and 500 training items per concept (2,100 and 10,500); the
+// returned data set holds only the kept labels, and the split indexes into it.
+struct NusWideSplit {
+  Dataset data;
+  Split split;
+};
+NusWideSplit split_nus_wide(const Dataset& data, int64_t concepts, const SplitOptions& options);
+
+// Saves the split as query.npy, train.npy, database.npy (int64) in `dir`.
+void save_split(const Split& split, const std::string& dir);
+// Loads a saved split and checks every index against a data set of `size` items.
+Split load_split(const std::string& dir, int64_t size);
+
+// "queries 1000, training 5000, database 69000".
+std::string describe(const Split& split);
+
+}  // namespace hashrl

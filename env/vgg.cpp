@@ -1,0 +1,127 @@
+#include "hashrl/env/vgg.h"
+
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "hashrl/common/error.h"
+#include "hashrl/common/files.h"
+
+namespace hashrl {
+namespace {
+
+// Configuration E: 16 convolutions in five blocks, 0 = max-pool.
+constexpr int kConfigE[] = {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0,
+                            512, 512, 512, 512, 0, 512, 512, 512, 512, 0};
+
+int64_t scaled(int64_t channels, double width) {
+  return std::max<int64_t>(1, std::lround(channels * width));
+}
+
+}  // namespace
+
+Vgg19::Vgg19(const VggOptions& options, Preprocess preprocess)
+    : options_(options), preprocess_(std::move(preprocess)) {
+  namespace nn = torch::nn;
+  features_ = nn::Sequential();
+  int64_t channels = options.in_channels;
+  for (const int c : kConfigE) {
+    if (c == 0) {
+      features_->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(2).stride(2)));
+      continue;
+    }
+    const int64_t out = scaled(c, options.width);
+    features_->push_back(nn::Conv2d(nn::Conv2dOptions(channels, out, 3).padding(1)));
+    if (options.batch_norm) features_->push_back(nn::BatchNorm2d(out));
+    features_->push_back(nn::ReLU(nn::ReLUOptions(true)));
+    channels = out;
+  }
+  trunk_channels_ = channels;
+  const int64_t flat = channels * options.pool * options.pool;
+  classifier_ = nn::Sequential(nn::Linear(flat, options.fc_dim), nn::ReLU(nn::ReLUOptions(true)),
+                               nn::Dropout(0.5), nn::Linear(options.fc_dim, options.fc_dim),
+                               nn::ReLU(nn::ReLUOptions(true)), nn::Dropout(0.5),
+                               nn::Linear(options.fc_dim, 1000));
+  register_module("features", features_);
+  register_module("classifier", classifier_);
+}
+
+torch::Tensor Vgg19::forward(const torch::Tensor& input) {
+  if (input.dim() != 4) fail("vgg encoder expects images [N, C, H, W], got {}", input.sizes());
+  if (std::min(input.size(2), input.size(3)) < 32 && preprocess_.size < 32)
+    fail("vgg encoder needs images of at least 32x32 (five 2x2 pools); got {}x{}: set "
+         "encoder.image_size = 32", input.size(2), input.size(3));
+  auto x = features_->forward(preprocess_(input));
+  x = torch::adaptive_avg_pool2d(x, {options_.pool, options_.pool}).flatten(1);
+  if (!options_.fc7_output) return x;
+  // classifier[0..4]: fc6, ReLU, dropout, fc7, ReLU; fc8 (classifier.6) is not part of the state.
+  auto& c = *classifier_;
+  x = torch::relu(c.ptr<torch::nn::LinearImpl>(0)->forward(x));
+  x = c.ptr<torch::nn::DropoutImpl>(2)->forward(x);
+  x = torch::relu(c.ptr<torch::nn::LinearImpl>(3)->forward(x));
+  return x;
+}
+
+int64_t Vgg19::output_dim() const {
+  return options_.fc7_output ? options_.fc_dim : trunk_channels_ * options_.pool * options_.pool;
+}
+
+std::string Vgg19::describe() const {
+  return fmt::format("vgg19{} width={} fc_dim={} pool={} output={} in_channels={} preprocess[{}]",
+                     options_.batch_norm ? "_bn" : "", options_.width, options_.fc_dim, options_.pool,
+                     options_.fc7_output ? "fc7" : "pool", options_.in_channels, preprocess_.describe());
+}
+
+std::shared_ptr<Encoder> make_vgg(const ConfigSection& section, const EncoderInput& input, bool batch_norm) {
+  if (!input.images) fail("encoder kind vgg19 needs image data, but the data set holds features");
+  VggOptions options;
+  options.batch_norm = batch_norm;
+  options.width = section.get_double("width", 1.0, 1e-3, 16.0);
+  options.fc_dim = section.get_int("fc_dim", 4096, 1);
+  options.pool = section.get_int("pool", 7, 1, 64);
+  options.fc7_output = section.get_choice("output", "fc7", {"fc7", "pool"}) == "fc7";
+  Preprocess preprocess = Preprocess::from_config(section);
+  options.in_channels = preprocess.channels;
+  auto vgg = std::make_shared<Vgg19>(options, preprocess);
+  const std::string weights = section.get_string("weights", "");
+  if (!weights.empty()) load_named_weights(*vgg, weights);
+  return vgg;
+}
+
+void load_named_weights(torch::nn::Module& module, const std::string& path) {
+  const std::string bytes = read_file(path);
+  c10::IValue value;
+  try {
+    value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
+  } catch (const std::exception& e) {
+    fail("'{}': not a weights file written by scripts/export_vgg_weights.py (truncated?): {}", path,
+         std::string(e.what()).substr(0, 200));
+  }
+  if (!value.isGenericDict()) fail("'{}': expected a dict of name -> tensor", path);
+  std::map<std::string, torch::Tensor> file;
+  for (const auto& item : value.toGenericDict()) {
+    if (!item.key().isString() || !item.value().isTensor())
+      fail("'{}': expected a dict of name -> tensor", path);
+    file[item.key().toStringRef()] = item.value().toTensor();
+  }
+  torch::NoGradGuard no_grad;
+  std::set<std::string> seen;
+  auto copy = [&](const std::string& name, torch::Tensor& target) {
+    const auto it = file.find(name);
+    if (it == file.end()) fail("'{}': missing tensor '{}' (shape {})", path, name, target.sizes());
+    if (it->second.sizes() != target.sizes())
+      fail("'{}': tensor '{}' has shape {}, the model needs {}", path, name, it->second.sizes(), target.sizes());
+    target.copy_(it->second);
+    seen.insert(name);
+  };
+  for (auto& p : module.named_parameters()) copy(p.key(), p.value());
+  for (auto& b : module.named_buffers()) {
+    // torchvision's BatchNorm keeps num_batches_tracked; LibTorch has it too.
+    copy(b.key(), b.value());
+  }
+  for (const auto& [name, tensor] : file)
+    if (!seen.count(name)) fail("'{}': tensor '{}' does not belong to this model", path, name);
+}
+
+}  // namespace hashrl

@@ -1,0 +1,83 @@
+#include "hashrl/policies/drlih_policy.h"
+
+#include <torch/torch.h>
+
+#include "hashrl/common/error.h"
+
+namespace hashrl {
+
+DrlihPolicyOptions DrlihPolicyOptions::from_config(const ConfigSection& s, const std::string& cell) {
+  DrlihPolicyOptions o;
+  o.cell(cell);
+  o.hidden(s.get_int("hidden", 4096, 1));
+  o.init_from_features(s.get_choice("init", "zeros", {"zeros", "features"}) == "features");
+  o.features_as_first_input(s.get_choice("first_input", "features", {"features", "hidden"}) == "features");
+  o.per_bit_head(s.get_choice("head", "shared", {"shared", "per-bit"}) == "per-bit");
+  return o;
+}
+
+DrlihPolicy::DrlihPolicy(DrlihPolicyOptions options, PolicyShape shape)
+    : Policy(shape), options_(std::move(options)) {
+  namespace nn = torch::nn;
+  const int64_t d = shape.feature_dim, h = options_.hidden();
+  if (d < 1 || shape.group_size < 1 || shape.code_length % shape.group_size != 0)
+    fail("DrlihPolicy: bad shape (D = {}, q = {}, k = {})", d, shape.code_length, shape.group_size);
+  if (!options_.features_as_first_input() && !options_.init_from_features())
+    fail("policy.first_input = hidden needs policy.init = features, or the features never reach the policy");
+  if (options_.features_as_first_input()) input_ = register_module("input", nn::Linear(d, h));
+  if (options_.init_from_features() && d != h) init_ = register_module("init", nn::Linear(d, h));
+  if (options_.cell() == "rnn")
+    rnn_ = register_module("cell", nn::RNNCell(nn::RNNCellOptions(h, h).nonlinearity(torch::kTanh)));
+  else if (options_.cell() == "gru")
+    gru_ = register_module("cell", nn::GRUCell(h, h));
+  else if (options_.cell() == "lstm")
+    lstm_ = register_module("cell", nn::LSTMCell(h, h));
+  else
+    fail("unknown recurrent cell '{}' (rnn, gru, lstm)", options_.cell());
+  head_ = register_module("head", nn::Linear(h, options_.per_bit_head() ? shape.code_length : 1));
+}
+
+RecurrentState DrlihPolicy::initial_state(const torch::Tensor& features) {
+  check_features(features);
+  torch::Tensor c;
+  if (!options_.init_from_features())
+    c = torch::zeros({features.size(0), options_.hidden()}, features.options());
+  else
+    c = init_ ? torch::tanh(init_->forward(features)) : features;
+  if (lstm_) return {c, torch::zeros_like(c)};
+  return {c};
+}
+
+RecurrentState DrlihPolicy::cell_step(const torch::Tensor& input, const RecurrentState& state) {
+  if (rnn_) return {rnn_->forward(input, state[0])};
+  if (gru_) return {gru_->forward(input, state[0])};
+  auto [h, c] = lstm_->forward(input, std::make_tuple(state[0], state[1]));
+  return {h, c};
+}
+
+std::pair<torch::Tensor, RecurrentState> DrlihPolicy::forward(const torch::Tensor& features, int64_t group,
+                                                              const RecurrentState& state) {
+  check_features(features);
+  const int64_t k = shape().group_size;
+  RecurrentState s = state;
+  // x_0 = i (through W_xi), then x_t = c_{t-1} (eq. 5 and the text after it).
+  torch::Tensor x = options_.features_as_first_input() ? input_->forward(features) : s[0];
+  std::vector<torch::Tensor> hidden;
+  for (int64_t j = 0; j < k; ++j) {
+    s = cell_step(x, s);
+    hidden.push_back(s[0]);
+    x = s[0];
+  }
+  const auto c = torch::stack(hidden, 1);  // [N, k, H]
+  torch::Tensor logits;
+  if (options_.per_bit_head()) {
+    const auto w = head_->weight.narrow(0, group * k, k);  // [k, H]
+    const auto b = head_->bias.narrow(0, group * k, k);
+    logits = (c * w.unsqueeze(0)).sum(2) + b;
+  } else {
+    logits = head_->forward(c).squeeze(2);
+  }
+  return {torch::sigmoid(logits), s};  // eq. 6
+}
+
+}  // namespace hashrl

@@ -1,0 +1,56 @@
+#pragma once
+// The DRLIH policy network (section III-C, eq. 5-7): an RNN layer and a sigmoid policy layer.
+// One RNN step emits one bit; an action group is k steps. Within a group the input is the image
+// features at the first step (x_0 = i) and the previous hidden vector after it (x_t = c_{t-1});
+// across groups the hidden vector carries the history (c_0 of a group = the last c of the one
+// before), which is how later bits can correct the ranking errors of earlier ones.
+//
+// Keys of the [policy] section:
+//   kind        = rnn        rnn (the paper's eq. 5) | gru | lstm
+//   hidden      = 4096       hidden width (the paper's; the CPU configs use less)
+//   init        = zeros      c_0 of the first group: zeros | features (a learned projection of i;
+//                            the identity when the widths agree)
+//   first_input = features   x_0 of each group: features (the paper) | hidden (the authors' code,
+//                            whose RNNCell is fed its own hidden state)
+//   head        = shared     policy layer: shared (eq. 6, one W_h for every bit) | per-bit
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/rnn.h>
+
+#include "hashrl/policies/policy.h"
+
+namespace hashrl {
+
+struct DrlihPolicyOptions {
+  static DrlihPolicyOptions from_config(const ConfigSection& section, const std::string& cell);
+
+  TORCH_ARG(std::string, cell) = "rnn";
+  TORCH_ARG(int64_t, hidden) = 4096;
+  TORCH_ARG(bool, init_from_features) = false;
+  TORCH_ARG(bool, features_as_first_input) = true;
+  TORCH_ARG(bool, per_bit_head) = false;
+};
+
+class DrlihPolicy : public Policy {
+ public:
+  DrlihPolicy(DrlihPolicyOptions options, PolicyShape shape);
+
+  RecurrentState initial_state(const torch::Tensor& features) override;
+  std::pair<torch::Tensor, RecurrentState> forward(const torch::Tensor& features, int64_t group,
+                                                   const RecurrentState& state) override;
+
+  const DrlihPolicyOptions& options() const { return options_; }
+
+ private:
+  // One RNN step: input [N, H], state -> new state; state[0] is the hidden vector c_t.
+  RecurrentState cell_step(const torch::Tensor& input, const RecurrentState& state);
+
+  DrlihPolicyOptions options_;
+  torch::nn::Linear input_{nullptr};  // W_xi for x_0 = i: D -> H
+  torch::nn::Linear init_{nullptr};   // c_0 from the features, when init = features and D != H
+  torch::nn::RNNCell rnn_{nullptr};
+  torch::nn::GRUCell gru_{nullptr};
+  torch::nn::LSTMCell lstm_{nullptr};
+  torch::nn::Linear head_{nullptr};   // W_h, v of eq. 6: H -> 1 (shared) or H -> q (per bit)
+};
+
+}  // namespace hashrl

@@ -1,0 +1,85 @@
+#include "hashrl/retrieval/plots.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "hashrl/common/error.h"
+
+namespace hashrl {
+namespace {
+
+std::string terminal(const PlotOptions& o) {
+  if (o.format == "png") return "pngcairo size 800,600";
+  if (o.format == "svg") return "svg size 800,600";
+  fail("plot format must be png or svg, got '{}'", o.format);
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) fail("cannot write '{}'", path);
+}
+
+// Runs gnuplot on `script`; the script is kept beside the image so a user can restyle it.
+void run_gnuplot(const std::string& script_path, const std::string& script) {
+  write_text(script_path, script);
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
+    fail("gnuplot is not installed (apt-get install gnuplot-nox); the data is in the .dat files");
+  const std::string command = fmt::format("gnuplot '{}' 2>&1", script_path);
+  if (std::system(command.c_str()) != 0) fail("gnuplot failed on '{}'", script_path);
+}
+
+std::string header(const PlotOptions& o, const std::string& image, const std::string& title,
+                   const std::string& xlabel, const std::string& ylabel) {
+  // pngcairo may be missing from a minimal gnuplot; plain png is the fallback.
+  std::string term = terminal(o);
+  return fmt::format(
+      "set terminal {}\nset output '{}'\nset title '{}'\nset xlabel '{}'\nset ylabel '{}'\n"
+      "set grid\nset key bottom left\nset yrange [0:1]\n",
+      term, image, title, xlabel, ylabel);
+}
+
+}  // namespace
+
+std::vector<std::string> plot_metrics(const RetrievalMetrics& m, const std::string& dir, const PlotOptions& o) {
+  std::filesystem::create_directories(dir);
+  const std::string title = o.title.empty() ? fmt::format("{} bits", m.code_length) : o.title;
+  std::string pr = "# radius precision recall\n";
+  for (const auto& p : m.pr_curve) pr += fmt::format("{} {} {}\n", p.radius, p.precision, p.recall);
+  std::string pk = "# k precision\n";
+  for (const auto& [k, p] : m.precision_at_k) pk += fmt::format("{} {}\n", k, p);
+  write_text(dir + "/pr_curve.dat", pr);
+  write_text(dir + "/precision_at_k.dat", pk);
+
+  const std::string pr_image = dir + "/pr_curve." + o.format, pk_image = dir + "/precision_at_k." + o.format;
+  run_gnuplot(dir + "/pr_curve.gp",
+              header(o, pr_image, "Precision-recall over Hamming radii, " + title, "recall", "precision") +
+                  "set xrange [0:1]\nplot '" + dir + "/pr_curve.dat' using 3:2 with linespoints title 'hashrl'\n");
+  run_gnuplot(dir + "/precision_at_k.gp",
+              header(o, pk_image, "Precision@k, " + title, "k (top retrieved)", "precision") +
+                  "plot '" + dir + "/precision_at_k.dat' using 1:2 with linespoints title 'hashrl'\n");
+  return {pr_image, pk_image};
+}
+
+std::string plot_precision_vs_code_length(
+    const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>& methods,
+    const std::string& stem, const PlotOptions& o) {
+  std::string data, plot;
+  for (size_t i = 0; i < methods.size(); ++i) {
+    data += "# " + methods[i].first + "\n";
+    for (const auto& [bits, p] : methods[i].second) data += fmt::format("{} {}\n", bits, p);
+    data += "\n\n";
+    plot += fmt::format("{}'{}.dat' index {} using 1:2 with linespoints title '{}'", i ? ", " : "plot ", stem, i,
+                        methods[i].first);
+  }
+  write_text(stem + ".dat", data);
+  const std::string image = stem + "." + o.format;
+  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? "Precision within Hamming radius 2" : o.title,
+                                   "code length (bits)", "precision (radius 2)") + plot + "\n");
+  return image;
+}
+
+}  // namespace hashrl

@@ -1,0 +1,30 @@
+#pragma once
+// Figures like the paper's 3-5, drawn by gnuplot (Debian's gnuplot-nox) as PNG or SVG: the
+// precision-recall curve over Hamming radii, precision@k, and precision within radius 2 against
+// code length. Each figure's data is also written as a .dat text file beside it, to plot elsewhere.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hashrl/retrieval/ranking_metrics.h"
+
+namespace hashrl {
+
+// "png" or "svg".
+struct PlotOptions {
+  std::string format = "png";
+  std::string title;
+};
+
+// Writes pr_curve.{dat,<format>} and precision_at_k.{dat,<format>} to `dir`. Returns the image
+// paths written; throws when gnuplot is missing or fails (the .dat files are written first).
+std::vector<std::string> plot_metrics(const RetrievalMetrics& metrics, const std::string& dir,
+                                      const PlotOptions& options = {});
+
+// One curve per method: (code length, precision within radius 2). Writes `path_stem`.dat and
+// `path_stem`.<format>.
+std::string plot_precision_vs_code_length(
+    const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>& methods,
+    const std::string& path_stem, const PlotOptions& options = {});
+
+}  // namespace hashrl

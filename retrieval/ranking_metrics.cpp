@@ -1,0 +1,210 @@
+#include "hashrl/retrieval/ranking_metrics.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "hashrl/common/error.h"
+
+namespace hashrl {
+namespace {
+
+// What one query contributes; summed over queries, then divided by the evaluated count.
+struct Sums {
+  double ap = 0, ap_tie = 0, ap_k = 0, p_radius = 0, r_radius = 0;
+  int64_t evaluated = 0, no_relevant = 0, empty_radius = 0;
+  std::vector<double> p_at, pr_p, pr_r;
+
+  Sums(size_t ks, size_t radii) : p_at(ks, 0.0), pr_p(radii, 0.0), pr_r(radii, 0.0) {}
+  void add(const Sums& o) {
+    ap += o.ap, ap_tie += o.ap_tie, ap_k += o.ap_k, p_radius += o.p_radius, r_radius += o.r_radius;
+    evaluated += o.evaluated, no_relevant += o.no_relevant, empty_radius += o.empty_radius;
+    for (size_t i = 0; i < p_at.size(); ++i) p_at[i] += o.p_at[i];
+    for (size_t i = 0; i < pr_p.size(); ++i) pr_p[i] += o.pr_p[i], pr_r[i] += o.pr_r[i];
+  }
+};
+
+// A relevant item as the first pass sees it: its distance and its place among the items (and
+// among the relevant items) at that distance with a lower database index.
+struct RelevantItem {
+  uint32_t distance, place, relevant_place;
+};
+
+// Per-thread scratch, O(q + database).
+struct Scratch {
+  std::vector<int64_t> count, relevant, start, relevant_before;
+  std::vector<RelevantItem> items;
+  explicit Scratch(int64_t q) : count(q + 1), relevant(q + 1), start(q + 1), relevant_before(q + 1) {}
+};
+
+// First pass: the histogram of distances, all and relevant, and the relevant items in index order.
+template <int CodeWords, int LabelWords>
+void histogram(const uint64_t* qc, const uint64_t* ql, const PackedBits& db_codes, const PackedBits& db_labels,
+               Scratch& s) {
+  const int64_t cw = CodeWords ? CodeWords : db_codes.words, lw = LabelWords ? LabelWords : db_labels.words;
+  std::fill(s.count.begin(), s.count.end(), 0);
+  std::fill(s.relevant.begin(), s.relevant.end(), 0);
+  s.items.clear();
+  const uint64_t* dc = db_codes.data.data();
+  const uint64_t* dl = db_labels.data.data();
+  for (int64_t j = 0; j < db_codes.rows; ++j) {
+    const int d = hamming_distance(qc, dc + j * cw, cw);
+    const int64_t place = s.count[d]++;
+    if (shares_label(ql, dl + j * lw, lw))
+      s.items.push_back({static_cast<uint32_t>(d), static_cast<uint32_t>(place),
+                         static_cast<uint32_t>(s.relevant[d]++)});
+  }
+}
+
+// harmonic[i] = 1 + 1/2 + ... + 1/i, so that sums of 1/rank over a bucket cost O(1).
+std::vector<double> harmonic_numbers(int64_t n) {
+  std::vector<double> h(static_cast<size_t>(n + 1), 0.0);
+  for (int64_t i = 1; i <= n; ++i) h[i] = h[i - 1] + 1.0 / static_cast<double>(i);
+  return h;
+}
+
+void score_query(Scratch& s, int64_t q, int64_t n, const std::vector<double>& harmonic,
+                 const EvalOptions& options, Sums& sums) {
+  const int64_t total_relevant = static_cast<int64_t>(s.items.size());
+  if (total_relevant == 0) {
+    ++sums.no_relevant;
+    return;
+  }
+  ++sums.evaluated;
+  auto& start = s.start;
+  auto& before = s.relevant_before;
+  int64_t pos = 0, rel = 0;
+  double tie = 0;
+  for (int64_t d = 0; d <= q; ++d) {
+    start[d] = pos;
+    before[d] = rel;
+    // Tie-aware AP: position j (1-based) of the bucket's n_d holds a relevant item with
+    // probability r_d / n_d, and then, on average, b (j - 1) relevant items precede it in the
+    // bucket, b = (r_d - 1)/(n_d - 1). Its expected precision is (rel + 1 + b (j - 1))/(pos + j);
+    // summed over j that is b n_d + (rel + 1 - b (1 + pos)) (H(pos + n_d) - H(pos)).
+    const int64_t nd = s.count[d], rd = s.relevant[d];
+    if (rd > 0) {
+      const double b = nd > 1 ? static_cast<double>(rd - 1) / (nd - 1) : 0.0;
+      const double a = static_cast<double>(rel + 1);
+      const double sum = b * nd + (a - b * (1 + pos)) * (harmonic[pos + nd] - harmonic[pos]);
+      tie += static_cast<double>(rd) / nd * sum;
+    }
+    pos += nd;
+    rel += rd;
+    // Lookup within radius d: the PR curve and, at the configured radius, P and R.
+    const double precision = pos > 0 ? static_cast<double>(rel) / pos : 0.0;
+    const double recall = static_cast<double>(rel) / total_relevant;
+    sums.pr_p[d] += precision;
+    sums.pr_r[d] += recall;
+    if (d == std::min(options.radius, q)) {
+      sums.p_radius += precision;
+      sums.r_radius += recall;
+      if (pos == 0) ++sums.empty_radius;
+    }
+  }
+  sums.ap_tie += tie / total_relevant;
+
+  // Ties by database index: an item's rank is the items before its distance plus its place there.
+  const int64_t k = options.topk;
+  double ap = 0, ap_k = 0;
+  int64_t relevant_in_k = 0;
+  std::vector<int64_t> hits(options.precision_at.size(), 0);
+  for (const auto& item : s.items) {
+    const int64_t rank = start[item.distance] + item.place + 1;
+    const double precision = static_cast<double>(before[item.distance] + item.relevant_place + 1) / rank;
+    ap += precision;
+    if (k > 0 && rank <= k) ap_k += precision, ++relevant_in_k;
+    for (size_t i = 0; i < hits.size(); ++i) hits[i] += rank <= options.precision_at[i];
+  }
+  // Items are visited in index order, not rank order, but the precision at each relevant rank
+  // depends only on the rank, so the sums are exact.
+  sums.ap += ap / total_relevant;
+  if (relevant_in_k > 0) sums.ap_k += ap_k / relevant_in_k;
+  for (size_t i = 0; i < hits.size(); ++i)
+    sums.p_at[i] += static_cast<double>(hits[i]) / std::min(options.precision_at[i], n);
+}
+
+template <int CodeWords, int LabelWords>
+Sums run(const PackedBits& qc, const PackedBits& ql, const PackedBits& dc, const PackedBits& dl,
+         const EvalOptions& options) {
+  const int64_t q = qc.bits;
+  Sums total(options.precision_at.size(), static_cast<size_t>(q + 1));
+  const auto harmonic = harmonic_numbers(dc.rows);
+  std::mutex merge;
+  at::parallel_for(0, qc.rows, 16, [&](int64_t begin, int64_t end) {
+    Scratch scratch(q);
+    Sums local(options.precision_at.size(), static_cast<size_t>(q + 1));
+    for (int64_t i = begin; i < end; ++i) {
+      histogram<CodeWords, LabelWords>(qc.row(i), ql.row(i), dc, dl, scratch);
+      score_query(scratch, q, dc.rows, harmonic, options, local);
+    }
+    std::lock_guard<std::mutex> lock(merge);
+    total.add(local);
+  });
+  return total;
+}
+
+}  // namespace
+
+RetrievalMetrics evaluate_retrieval(const PackedBits& qc, const PackedBits& ql, const PackedBits& dc,
+                                    const PackedBits& dl, const EvalOptions& options) {
+  if (qc.bits != dc.bits)
+    fail("query codes have {} bits but database codes have {}", qc.bits, dc.bits);
+  if (qc.rows != ql.rows) fail("{} query codes but {} query labels", qc.rows, ql.rows);
+  if (dc.rows != dl.rows) fail("{} database codes but {} database labels", dc.rows, dl.rows);
+  if (ql.bits != dl.bits) fail("query labels have {} columns but database labels have {}", ql.bits, dl.bits);
+  if (dc.rows == 0) fail("the database is empty");
+  for (const auto k : options.precision_at)
+    if (k < 1) fail("precision@k needs k >= 1, got {}", k);
+  if (options.topk < 0 || options.radius < 0) fail("topk and radius must not be negative");
+
+  // Specialised loops for the common case of one word of code and of labels (q <= 64, L <= 64).
+  Sums sums = qc.words == 1 && ql.words == 1 ? run<1, 1>(qc, ql, dc, dl, options)
+            : qc.words == 1                  ? run<1, 0>(qc, ql, dc, dl, options)
+                                             : run<0, 0>(qc, ql, dc, dl, options);
+  RetrievalMetrics m;
+  m.num_queries = qc.rows;
+  m.num_database = dc.rows;
+  m.code_length = qc.bits;
+  m.queries_without_relevant = sums.no_relevant;
+  m.evaluated_queries = sums.evaluated;
+  m.topk = options.topk;
+  m.radius = options.radius;
+  m.queries_empty_within_radius = sums.empty_radius;
+  const double n = std::max<int64_t>(sums.evaluated, 1);
+  m.map = sums.ap / n;
+  m.map_tie_aware = sums.ap_tie / n;
+  m.map_at_k = options.topk > 0 ? sums.ap_k / n : 0.0;
+  m.precision_within_radius = sums.p_radius / n;
+  m.recall_within_radius = sums.r_radius / n;
+  for (size_t i = 0; i < options.precision_at.size(); ++i)
+    m.precision_at_k.emplace_back(options.precision_at[i], sums.p_at[i] / n);
+  for (int64_t d = 0; d <= qc.bits; ++d) m.pr_curve.push_back({d, sums.pr_p[d] / n, sums.pr_r[d] / n});
+  return m;
+}
+
+RetrievalMetrics evaluate_retrieval(const torch::Tensor& query_codes, const torch::Tensor& query_labels,
+                                    const torch::Tensor& db_codes, const torch::Tensor& db_labels,
+                                    const EvalOptions& options) {
+  const int64_t width = std::max(label_width(query_labels), label_width(db_labels));
+  return evaluate_retrieval(pack_codes(query_codes, "query codes"),
+                            pack_labels(query_labels, "query labels", query_labels.dim() == 1 ? width : 0),
+                            pack_codes(db_codes, "database codes"),
+                            pack_labels(db_labels, "database labels", db_labels.dim() == 1 ? width : 0), options);
+}
+
+uint64_t hamming_floor(const PackedBits& qc, const PackedBits& dc) {
+  std::mutex merge;
+  uint64_t checksum = 0;
+  at::parallel_for(0, qc.rows, 16, [&](int64_t begin, int64_t end) {
+    uint64_t local = 0;
+    for (int64_t i = begin; i < end; ++i)
+      for (int64_t j = 0; j < dc.rows; ++j) local += hamming_distance(qc.row(i), dc.row(j), dc.words);
+    std::lock_guard<std::mutex> lock(merge);
+    checksum += local;
+  });
+  return checksum;
+}
+
+}  // namespace hashrl

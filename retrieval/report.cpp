@@ -1,0 +1,47 @@
+#include "hashrl/retrieval/report.h"
+
+#include <fmt/format.h>
+
+namespace hashrl {
+
+nlohmann::json to_json(const RetrievalMetrics& m) {
+  nlohmann::json j;
+  j["num_queries"] = m.num_queries;
+  j["num_database"] = m.num_database;
+  j["code_length"] = m.code_length;
+  j["evaluated_queries"] = m.evaluated_queries;
+  j["queries_without_relevant"] = m.queries_without_relevant;
+  j["note"] = "queries without any relevant database item are left out of every mean";
+  j["map"] = m.map;
+  j["map_tie_aware"] = m.map_tie_aware;
+  j["tie_order"] = "distance, then database index";
+  if (m.topk > 0) {
+    j["topk"] = m.topk;
+    j["map_at_k"] = m.map_at_k;
+  }
+  for (const auto& [k, p] : m.precision_at_k) j["precision_at_k"][std::to_string(k)] = p;
+  j["radius"] = m.radius;
+  j["precision_within_radius"] = m.precision_within_radius;
+  j["recall_within_radius"] = m.recall_within_radius;
+  j["queries_empty_within_radius"] = m.queries_empty_within_radius;
+  for (const auto& point : m.pr_curve)
+    j["pr_curve"].push_back({{"radius", point.radius}, {"precision", point.precision}, {"recall", point.recall}});
+  return j;
+}
+
+std::string to_text(const RetrievalMetrics& m) {
+  std::string out = fmt::format("{} queries x {} database items, {} bits\n", m.num_queries, m.num_database,
+                                m.code_length);
+  if (m.queries_without_relevant > 0)
+    out += fmt::format("  {} queries have no relevant item and are left out of the means\n",
+                       m.queries_without_relevant);
+  out += fmt::format("  MAP                      {:.4f}  (ties by database index)\n", m.map);
+  out += fmt::format("  MAP, tie-aware           {:.4f}\n", m.map_tie_aware);
+  if (m.topk > 0) out += fmt::format("  MAP@{:<20} {:.4f}\n", m.topk, m.map_at_k);
+  out += fmt::format("  precision, radius {}      {:.4f}  ({} queries found nothing within it)\n", m.radius,
+                     m.precision_within_radius, m.queries_empty_within_radius);
+  for (const auto& [k, p] : m.precision_at_k) out += fmt::format("  precision@{:<14} {:.4f}\n", k, p);
+  return out;
+}
+
+}  // namespace hashrl

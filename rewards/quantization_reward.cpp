@@ -1,0 +1,29 @@
+// A quantization reward: relaxed codes near 0.5 lose information when thresholded, so each
+// image's probabilities are penalised by 4 p (1 - p) (0 at 0 and 1, 1 at 0.5), averaged over the
+// bits and the triplet's three images: R in [-1, 0]. Useful beside `triplet` in a `sum`.
+#include <torch/torch.h>
+
+#include "hashrl/rewards/code_reward.h"
+#include "hashrl/rewards/reward_factories.h"
+
+namespace hashrl {
+namespace {
+
+class QuantizationReward : public CodeReward {
+ public:
+  using CodeReward::CodeReward;
+
+  torch::Tensor score(const torch::Tensor& codes) const override {
+    const auto per_image = (4.0 * codes * (1.0 - codes)).mean(1);
+    const auto t = split_triplets(per_image.unsqueeze(1));
+    return -(t.anchor + t.positive + t.negative).squeeze(1) / 3.0;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<Reward> make_quantization_reward(const ConfigSection& section) {
+  return std::make_shared<QuantizationReward>(section);
+}
+
+}  // namespace hashrl

@@ -1,0 +1,53 @@
+#pragma once
+// Rewards score the codes that an agent emits for a batch of triplets. They are tensors: computed
+// from relaxed codes (probs) that carry autograd history, they keep it, so a learner can take the
+// pathwise gradient of the paper's eq. 9; the score-function term uses their detached value.
+//
+// Batch layout, shared by the env, the rewards and the learners: a batch of B triplets is 3B
+// images in three row blocks, [anchors (B); positives (B); negatives (B)].
+#include <torch/types.h>
+
+#include <memory>
+#include <string>
+
+#include "hashrl/common/config.h"
+#include "hashrl/common/registry.h"
+
+namespace hashrl {
+
+// Relaxed and binary codes of the 3B images, [3B, m] each, float.
+struct Codes {
+  torch::Tensor probs;  // P(bit = 1), the relaxed code
+  torch::Tensor bits;   // the emitted bits in {0, 1}
+};
+
+struct RewardInput {
+  Codes group;        // this step's action group, m = k
+  Codes emitted;      // every bit emitted so far, this group included, m = (step + 1) k
+  int64_t step = 0;   // 0-based index of the action group
+  int64_t num_steps = 1;
+};
+
+class Reward {
+ public:
+  virtual ~Reward() = default;
+  // The reward of one action group, [B] (eq. 4, Rg).
+  virtual torch::Tensor group_reward(const RewardInput& input) const = 0;
+  // The reward of the whole code, [B], asked for once at the end of an episode (eq. 4, RG).
+  virtual torch::Tensor global_reward(const RewardInput& input) const = 0;
+};
+
+// The three blocks of a [3B, m] batch.
+struct TripletBlocks {
+  torch::Tensor anchor, positive, negative;  // [B, m] each
+};
+TripletBlocks split_triplets(const torch::Tensor& codes);
+
+using RewardRegistry = Registry<std::shared_ptr<Reward>, const ConfigSection&>;
+// Holds the built-in rewards (triplet, contrastive, quantization, sum) and any a user adds.
+RewardRegistry& reward_registry();
+
+// Builds the reward that `section.kind` names (default "triplet") from the section's keys.
+std::shared_ptr<Reward> make_reward(const ConfigSection& section);
+
+}  // namespace hashrl

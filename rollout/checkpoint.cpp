@@ -1,0 +1,56 @@
+#include "hashrl/rollout/checkpoint.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <sstream>
+#include <sys/stat.h>
+
+#include "hashrl/common/error.h"
+#include "hashrl/common/files.h"
+
+namespace hashrl {
+
+void save_checkpoint(const std::string& path, Agent& agent, const Env& env,
+                     torch::optim::Optimizer& optimizer, int64_t step) {
+  torch::serialize::OutputArchive root, agent_archive, env_archive, optimizer_archive;
+  agent.module().save(agent_archive);
+  env.save(env_archive);
+  optimizer.save(optimizer_archive);
+  root.write("agent", agent_archive);
+  root.write("env", env_archive);
+  root.write("optimizer", optimizer_archive);
+  root.write("step", c10::IValue(step));
+  root.write("torch_rng", at::detail::getDefaultCPUGenerator().get_state());
+  std::ostringstream bytes;
+  root.save_to(bytes);
+  write_file_atomic(path, bytes.str());
+}
+
+int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, torch::optim::Optimizer& optimizer) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) fail("checkpoint '{}' does not exist", path);
+  try {
+    torch::serialize::InputArchive root, agent_archive, env_archive, optimizer_archive;
+    root.load_from(path);
+    root.read("agent", agent_archive);
+    root.read("env", env_archive);
+    root.read("optimizer", optimizer_archive);
+    agent.module().load(agent_archive);
+    env.load(env_archive);
+    optimizer.load(optimizer_archive);
+    c10::IValue step;
+    root.read("step", step);
+    torch::Tensor rng;
+    root.read("torch_rng", rng);
+    auto generator = at::detail::getDefaultCPUGenerator();
+    generator.set_state(rng);
+    return step.toInt();
+  } catch (const c10::Error& e) {
+    fail("checkpoint '{}' cannot be loaded (truncated, or written for another config?): {}", path,
+         e.what_without_backtrace());
+  }
+}
+
+}  // namespace hashrl

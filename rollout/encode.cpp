@@ -1,0 +1,40 @@
+#include "hashrl/rollout/encode.h"
+
+#include <torch/torch.h>
+
+#include "hashrl/common/progress.h"
+
+namespace hashrl {
+
+torch::Tensor encode_codes(Env& env, Agent& agent, const Dataset& data, const torch::Tensor& indices,
+                           int64_t batch_size, const std::string& label) {
+  const EnvSpec& spec = env.spec();
+  const int64_t n = indices.size(0);
+  auto codes = torch::empty({n, spec.code_length}, torch::kUInt8);
+  auto& module = agent.module();
+  const bool was_training = module.is_training();
+  module.eval();
+  torch::NoGradGuard no_grad;
+  const auto& items = data.has_images() ? data.images : data.features;
+  Progress progress(label, n, "img");
+  for (int64_t begin = 0; begin < n; begin += batch_size) {
+    const int64_t end = std::min(n, begin + batch_size);
+    Observation obs;
+    obs.features = env.observe_features(items.index_select(0, indices.slice(0, begin, end)));
+    obs.bits = torch::zeros({end - begin, spec.code_length}, obs.features.options());
+    auto state = agent.initial_state(obs);
+    for (int64_t t = 0; t < spec.num_steps(); ++t) {
+      auto [step, next] = agent.act(obs, state, ActMode::kGreedy);
+      obs.bits.slice(1, t * spec.group_size, (t + 1) * spec.group_size).copy_(step.action.bits);
+      obs.step = t + 1;
+      state = std::move(next);
+    }
+    codes.slice(0, begin, end).copy_(obs.bits.to(torch::kCPU, torch::kUInt8));
+    progress.update(end);
+  }
+  progress.finish();
+  module.train(was_training);
+  return codes;
+}
+
+}  // namespace hashrl

@@ -1,0 +1,16 @@
+#pragma once
+// Retrieval codes: the greedy bits (eq. 7) that an agent emits for items of a data set, in
+// batches, with a progress display. Runs without autograd, with the agent in eval mode.
+#include <string>
+
+#include "hashrl/agents/agent.h"
+#include "hashrl/env/dataset.h"
+#include "hashrl/env/env.h"
+
+namespace hashrl {
+
+// uint8 codes in {0, 1}, [indices.size(0), q], on the CPU.
+torch::Tensor encode_codes(Env& env, Agent& agent, const Dataset& data, const torch::Tensor& indices,
+                           int64_t batch_size, const std::string& label);
+
+}  // namespace hashrl

@@ -1,0 +1,40 @@
+#pragma once
+// Learners turn a trajectory into a loss to minimise. Every term is logged apart.
+//   reinforce      the paper's learner: REINFORCE with action groups (eq. 8) + the pathwise
+//                  gradient of the global reward (eq. 9); see reinforce_learner.h
+//   supervised     the triplet loss on the relaxed codes alone (Baseline noseq)
+//   drlih-authors  the DRLIH authors' public loss (see authors_learner.cpp)
+#include <map>
+#include <memory>
+#include <string>
+
+#include "hashrl/common/config.h"
+#include "hashrl/common/registry.h"
+#include "hashrl/rollout/rollout.h"
+
+namespace hashrl {
+
+struct LossTerms {
+  torch::Tensor loss;                    // scalar to minimise
+  std::map<std::string, torch::Tensor> terms;  // detached scalars to log ("score", "pathwise", ...)
+};
+
+class Learner {
+ public:
+  virtual ~Learner() = default;
+  virtual LossTerms loss(const Trajectory& trajectory) = 0;
+  // Parameters the learner itself trains (a learned critic's), beside the agent's and the env's.
+  virtual std::vector<torch::Tensor> parameters() { return {}; }
+};
+
+using LearnerRegistry = Registry<std::shared_ptr<Learner>, const ConfigSection&>;
+LearnerRegistry& learner_registry();
+
+// The learner [learner] kind names, or `fallback` (the agent's default) when the key is not set.
+std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback);
+
+// The log-probability of each triplet's action group at each step: the sum over its three
+// images, [T, B].
+torch::Tensor triplet_log_probs(const Trajectory& trajectory);
+
+}  // namespace hashrl

@@ -1,0 +1,39 @@
+#include "hashrl/rollout/optimizer.h"
+
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
+
+#include <cmath>
+
+namespace hashrl {
+
+OptimizerSettings OptimizerSettings::from_config(const ConfigSection& s) {
+  OptimizerSettings o;
+  o.kind = s.get_choice("kind", o.kind, {"sgd", "adam"});
+  o.lr = s.get_double("lr", o.lr, 0.0);
+  if (o.kind == "sgd") o.momentum = s.get_double("momentum", o.momentum, 0.0, 1.0);
+  o.weight_decay = s.get_double("weight_decay", o.weight_decay, 0.0);
+  o.lr_step = s.get_int("lr_step", o.lr_step, 0);
+  o.lr_gamma = s.get_double("lr_gamma", o.lr_gamma, 0.0);
+  o.clip_grad_norm = s.get_double("clip_grad_norm", o.clip_grad_norm, 0.0);
+  return o;
+}
+
+double OptimizerSettings::lr_at(int64_t step) const {
+  return lr_step > 0 ? lr * std::pow(lr_gamma, static_cast<double>(step / lr_step)) : lr;
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& s,
+                                                        std::vector<torch::Tensor> parameters) {
+  if (s.kind == "adam")
+    return std::make_unique<torch::optim::Adam>(
+        std::move(parameters), torch::optim::AdamOptions(s.lr).weight_decay(s.weight_decay));
+  return std::make_unique<torch::optim::SGD>(
+      std::move(parameters), torch::optim::SGDOptions(s.lr).momentum(s.momentum).weight_decay(s.weight_decay));
+}
+
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
+}  // namespace hashrl

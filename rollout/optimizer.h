@@ -1,0 +1,36 @@
+#pragma once
+// The optimiser and its learning-rate schedule, from the [optim] section. The paper's settings
+// are the defaults: SGD, lr 1e-3, x0.1 every 10,000 steps, weight decay 5e-4.
+//   kind         = sgd      sgd | adam
+//   lr           = 0.001
+//   momentum     = 0        sgd only (the authors' code uses 0.9)
+//   weight_decay = 0.0005
+//   lr_step      = 10000    the schedule multiplies lr by lr_gamma every lr_step steps (0: never)
+//   lr_gamma     = 0.1
+//   clip_grad_norm = 0      clip the global gradient norm to this (0: off)
+#include <torch/optim/optimizer.h>
+
+#include <memory>
+
+#include "hashrl/common/config.h"
+
+namespace hashrl {
+
+struct OptimizerSettings {
+  static OptimizerSettings from_config(const ConfigSection& section);
+
+  std::string kind = "sgd";
+  double lr = 1e-3, momentum = 0.0, weight_decay = 5e-4, lr_gamma = 0.1, clip_grad_norm = 0.0;
+  int64_t lr_step = 10000;
+
+  // The learning rate after `step` optimiser steps.
+  double lr_at(int64_t step) const;
+};
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& settings,
+                                                        std::vector<torch::Tensor> parameters);
+
+// Sets every parameter group's learning rate.
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
+
+}  // namespace hashrl

@@ -1,0 +1,51 @@
+#include "hashrl/rollout/reinforce_learner.h"
+
+#include <torch/torch.h>
+
+namespace hashrl {
+
+ReinforceOptions ReinforceOptions::from_config(const ConfigSection& s) {
+  ReinforceOptions o;
+  o.signal(s.get_choice("signal", "group", {"group", "reward-to-go", "total"}));
+  o.baseline(s.get_choice("baseline", "batch-mean", {"none", "batch-mean"}));
+  o.normalize(s.get_bool("normalize", false));
+  o.pathwise(s.get_choice("pathwise", "global", {"none", "global", "all"}));
+  o.pathwise_weight(s.get_double("pathwise_weight", 1.0, 0.0));
+  o.entropy_coef(s.get_double("entropy_coef", 0.0, 0.0));
+  return o;
+}
+
+LossTerms ReinforceLearner::loss(const Trajectory& tr) {
+  const auto group = torch::stack(tr.group_rewards);    // [T, B], with autograd history if any
+  const auto global = torch::stack(tr.global_rewards);  // [T, B], zero before the last step
+  const auto log_probs = triplet_log_probs(tr);         // [T, B]
+
+  // Eq. 8: each group's log-probability weighted by its (detached) reward signal.
+  torch::Tensor signal = group.detach();
+  if (options_.signal() == "total") signal = signal + global.detach();
+  if (options_.signal() == "reward-to-go") signal = (signal + global.detach()).flip(0).cumsum(0).flip(0);
+  torch::Tensor advantage = signal;
+  if (options_.baseline() == "batch-mean") advantage = advantage - advantage.mean(1, true);
+  if (options_.normalize()) advantage = advantage / (advantage.std() + 1e-8);
+  const auto score = -(log_probs * advantage).sum(0).mean();
+
+  // Eq. 9: the global reward's gradient through the relaxed codes (zero when it carries none).
+  torch::Tensor pathwise = torch::zeros({}, score.options());
+  if (options_.pathwise() == "global") pathwise = -global.sum(0).mean();
+  if (options_.pathwise() == "all") pathwise = -(group + global).sum(0).mean();
+
+  std::vector<torch::Tensor> entropies;
+  for (const auto& step : tr.steps) entropies.push_back(step.entropy);
+  const auto entropy = torch::stack(entropies).mean();
+
+  LossTerms out;
+  out.loss = score + options_.pathwise_weight() * pathwise - options_.entropy_coef() * entropy;
+  out.terms = {{"score", score.detach()},
+               {"pathwise", pathwise.detach()},
+               {"entropy", entropy.detach()},
+               {"group_reward", group.detach().sum(0).mean()},
+               {"global_reward", global.detach().sum(0).mean()}};
+  return out;
+}
+
+}  // namespace hashrl

@@ -1,0 +1,41 @@
+#pragma once
+// REINFORCE with action groups (eq. 8) plus the pathwise gradient of the global reward (eq. 9):
+//
+//   loss = - mean_B sum_t log pi(A_t | s_t) * advantage_t          (score-function term)
+//          - pathwise_weight * mean_B R_G                          (through the relaxed codes)
+//          - entropy_coef * mean entropy
+//
+// The score-function term always uses detached rewards; the pathwise term keeps the autograd
+// history that rewards computed from probs carry. Keys of [learner]:
+//   signal        = group      what weights log pi: group (Rg_t, the paper) | reward-to-go
+//                              (sum of the rewards from t on, global included) | total (Rg_t + RG on the last)
+//   baseline      = batch-mean none | batch-mean (per step, over the batch)
+//   normalize     = false      divide advantages by their standard deviation
+//   pathwise      = global     none | global (eq. 9) | all (global and group rewards)
+//   pathwise_weight = 1
+//   entropy_coef  = 0
+#include "hashrl/rollout/learner.h"
+
+namespace hashrl {
+
+struct ReinforceOptions {
+  static ReinforceOptions from_config(const ConfigSection& section);
+
+  TORCH_ARG(std::string, signal) = "group";
+  TORCH_ARG(std::string, baseline) = "batch-mean";
+  TORCH_ARG(bool, normalize) = false;
+  TORCH_ARG(std::string, pathwise) = "global";
+  TORCH_ARG(double, pathwise_weight) = 1.0;
+  TORCH_ARG(double, entropy_coef) = 0.0;
+};
+
+class ReinforceLearner : public Learner {
+ public:
+  explicit ReinforceLearner(ReinforceOptions options) : options_(std::move(options)) {}
+  LossTerms loss(const Trajectory& trajectory) override;
+
+ private:
+  ReinforceOptions options_;
+};
+
+}  // namespace hashrl

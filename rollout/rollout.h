@@ -1,0 +1,26 @@
+#pragma once
+// A generic batched rollout: any Agent in any Env for one episode. Nothing here knows DRLIH.
+// It runs on whatever device the env and the agent live on, with no host round trips inside the
+// episode (its length comes from the spec, not from reading `terminated`).
+#include <optional>
+#include <vector>
+
+#include "hashrl/agents/agent.h"
+#include "hashrl/env/env.h"
+
+namespace hashrl {
+
+struct Trajectory {
+  int64_t batch_size = 0;            // B triplets (3B images)
+  std::vector<AgentStep> steps;      // one per action group: actions, log-probs [3B], entropies [3B]
+  std::vector<torch::Tensor> rewards, group_rewards, global_rewards;  // [B] each, per step
+  torch::Tensor bits;                // the final codes [3B, q]
+  torch::Tensor probs;               // the relaxed codes [3B, q], with autograd history
+
+  // Sum over steps of the per-triplet reward, [B].
+  torch::Tensor total_reward() const;
+};
+
+Trajectory rollout(Env& env, Agent& agent, ActMode mode, std::optional<uint64_t> seed = std::nullopt);
+
+}  // namespace hashrl

@@ -1,0 +1,155 @@
+#include "hashrl/rollout/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "hashrl/common/error.h"
+#include "hashrl/common/npy.h"
+#include "hashrl/common/progress.h"
+#include "hashrl/env/env_registry.h"
+#include "hashrl/retrieval/plots.h"
+#include "hashrl/retrieval/report.h"
+#include "hashrl/rollout/checkpoint.h"
+#include "hashrl/rollout/encode.h"
+
+namespace hashrl {
+namespace {
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) fail("cannot write '{}'", path);
+}
+
+}  // namespace
+
+TrainSettings TrainSettings::from_config(const ConfigSection& s) {
+  TrainSettings t;
+  t.steps = s.get_int("steps", t.steps, 0);
+  t.seed = static_cast<uint64_t>(s.get_int("seed", 0, 0));
+  t.log_every = s.get_int("log_every", t.log_every, 1);
+  t.checkpoint_every = s.get_int("checkpoint_every", t.checkpoint_every, 0);
+  return t;
+}
+
+EvalSettings EvalSettings::from_config(const ConfigSection& s) {
+  EvalSettings e;
+  e.batch_size = s.get_int("batch_size", e.batch_size, 1);
+  e.metrics.topk = s.get_int("topk", 0, 0);
+  e.metrics.radius = s.get_int("radius", 2, 0);
+  e.metrics.precision_at = s.get_int_list("precision_at", e.metrics.precision_at);
+  e.plots = s.get_bool("plots", false);
+  e.plot_format = s.get_choice("plot_format", "png", {"png", "svg"});
+  return e;
+}
+
+Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)), out_dir_(std::move(out_dir)) {
+  train_ = TrainSettings::from_config(ConfigSection(config_, "train"));
+  eval_ = EvalSettings::from_config(ConfigSection(config_, "eval"));
+  optim_ = OptimizerSettings::from_config(ConfigSection(config_, "optim"));
+  torch::manual_seed(train_.seed);
+  data_ = load_data(ConfigSection(config_, "data"));
+  env_ = make_env(config_.get_string("env.kind", "HashEnv-v0"), config_, data_);
+  agent_ = make_agent(config_, env_->spec());
+  learner_ = make_learner(ConfigSection(config_, "learner"), agent_->default_learner());
+  parameters_ = agent_->module().parameters();
+  for (const auto& p : env_->parameters()) parameters_.push_back(p);
+  for (const auto& p : learner_->parameters()) parameters_.push_back(p);
+  optimizer_ = make_optimizer(optim_, parameters_);
+  config_.check_all_used();
+
+  std::filesystem::create_directories(out_dir_ + "/codes");
+  write_text(out_dir_ + "/config.ini", config_.to_ini());
+  save_split(data_.split, out_dir_ + "/split");
+}
+
+void Trainer::resume() {
+  step_ = load_checkpoint(checkpoint_path(), *agent_, *env_, *optimizer_);
+}
+
+nlohmann::json Trainer::train_step() {
+  const auto lr = optim_.lr_at(step_);
+  set_learning_rate(*optimizer_, lr);
+  agent_->module().train();
+  auto trajectory = rollout(*env_, *agent_, agent_->training_mode());
+  auto terms = learner_->loss(trajectory);
+  optimizer_->zero_grad();
+  terms.loss.backward();
+  const double max_norm = optim_.clip_grad_norm > 0 ? optim_.clip_grad_norm : std::numeric_limits<double>::infinity();
+  const double grad_norm = torch::nn::utils::clip_grad_norm_(parameters_, max_norm);
+
+  nlohmann::json record{{"step", step_ + 1}, {"lr", lr}, {"loss", terms.loss.item<double>()}, {"grad_norm", grad_norm}};
+  for (const auto& [name, value] : terms.terms) record[name] = value.item<double>();
+  for (const auto& [name, value] : record.items())
+    if (value.is_number_float() && !std::isfinite(value.get<double>()))
+      fail("training stopped at step {}: {} is not finite ({}); the last good checkpoint is '{}'", step_ + 1,
+           name, value.get<double>(), checkpoint_path());
+  if (!std::isfinite(grad_norm))
+    fail("training stopped at step {}: the gradient is not finite; the last good checkpoint is '{}'", step_ + 1,
+         checkpoint_path());
+  optimizer_->step();
+  ++step_;
+  return record;
+}
+
+void Trainer::train() {
+  const bool resumed = step_ > 0;
+  log_ = std::make_unique<MetricsLog>(out_dir_ + "/metrics.jsonl", resumed);
+  const int64_t images_per_step = env_->spec().num_images();
+  Progress progress("train", train_.steps, "step");
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t first_step = step_;
+  double recent_reward = 0;
+  while (step_ < train_.steps) {
+    auto record = train_step();
+    recent_reward = record.value("group_reward", 0.0) + record.value("global_reward", 0.0);
+    if (step_ % train_.log_every == 0 || step_ == train_.steps) {
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      record["seconds"] = train_seconds_ + seconds;
+      record["steps_per_second"] = seconds > 0 ? (step_ - first_step) / seconds : 0.0;
+      record["images_per_second"] = record["steps_per_second"].get<double>() * images_per_step;
+      log_->write(record);
+    }
+    if (train_.checkpoint_every > 0 && step_ % train_.checkpoint_every == 0)
+      save_checkpoint(checkpoint_path(), *agent_, *env_, *optimizer_, step_);
+    progress.update(step_, fmt::format("reward {:.3f}", recent_reward));
+  }
+  progress.finish(fmt::format("reward {:.3f}", recent_reward));
+  train_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  save_checkpoint(checkpoint_path(), *agent_, *env_, *optimizer_, step_);
+}
+
+nlohmann::json Trainer::evaluate() {
+  const auto start = std::chrono::steady_clock::now();
+  const auto& split = data_.split;
+  const auto query_codes = encode_codes(*env_, *agent_, data_.data, split.query, eval_.batch_size, "encode queries");
+  const auto db_codes = encode_codes(*env_, *agent_, data_.data, split.database, eval_.batch_size, "encode database");
+  const auto query_labels = data_.data.labels.index_select(0, split.query);
+  const auto db_labels = data_.data.labels.index_select(0, split.database);
+  save_npy(out_dir_ + "/codes/query_codes.npy", query_codes);
+  save_npy(out_dir_ + "/codes/query_labels.npy", query_labels);
+  save_npy(out_dir_ + "/codes/db_codes.npy", db_codes);
+  save_npy(out_dir_ + "/codes/db_labels.npy", db_labels);
+  const auto metrics = evaluate_retrieval(query_codes, query_labels, db_codes, db_labels, eval_.metrics);
+
+  nlohmann::json report;
+  report["metrics"] = to_json(metrics);
+  report["run"] = {{"steps", step_},
+                   {"train_seconds", train_seconds_},
+                   {"eval_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()},
+                   {"agent", config_.get_string("agent.kind", "drlih")},
+                   {"data", data_.data.name},
+                   {"split", describe(split)}};
+  if (eval_.plots) {
+    PlotOptions plot;
+    plot.format = eval_.plot_format;
+    report["plots"] = plot_metrics(metrics, out_dir_ + "/plots", plot);
+  }
+  write_text(out_dir_ + "/report.json", report.dump(2) + "\n");
+  return report;
+}
+
+}  // namespace hashrl

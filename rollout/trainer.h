@@ -1,0 +1,86 @@
+#pragma once
+// A training run: what `hashrl train` does. It builds everything from one config, trains the
+// agent with its learner, then encodes queries and database with greedy bits and evaluates them.
+//
+// Keys of [train]:  steps = 1000, seed = 0, log_every = 10, checkpoint_every = 500
+// Keys of [eval]:   batch_size = 256, topk = 0, radius = 2, precision_at = 1,10,100,500,1000,
+//                   plots = false, plot_format = png
+//
+// Everything lands in the output folder:
+//   config.ini       the resolved config (every key, defaults included): rerun or resume from it
+//   metrics.jsonl    one line per logged step: loss terms, rewards, entropy, grad norm, lr, rates
+//   checkpoint.pt    the last good checkpoint (see checkpoint.h)
+//   split/           the protocol split (query.npy, train.npy, database.npy)
+//   codes/           query_codes.npy, query_labels.npy, db_codes.npy, db_labels.npy
+//   report.json      the retrieval metrics and the run's facts
+//   plots/           PR curve and precision@k, when eval.plots = true
+#include <nlohmann/json.hpp>
+#include <torch/optim/optimizer.h>
+
+#include <memory>
+#include <string>
+
+#include "hashrl/agents/agent.h"
+#include "hashrl/common/config.h"
+#include "hashrl/env/data_source.h"
+#include "hashrl/env/env.h"
+#include "hashrl/retrieval/ranking_metrics.h"
+#include "hashrl/rollout/learner.h"
+#include "hashrl/rollout/metrics_log.h"
+#include "hashrl/rollout/optimizer.h"
+
+namespace hashrl {
+
+struct TrainSettings {
+  static TrainSettings from_config(const ConfigSection& section);
+  int64_t steps = 1000, log_every = 10, checkpoint_every = 500;
+  uint64_t seed = 0;
+};
+
+struct EvalSettings {
+  static EvalSettings from_config(const ConfigSection& section);
+  EvalOptions metrics;
+  int64_t batch_size = 256;
+  bool plots = false;
+  std::string plot_format = "png";
+};
+
+class Trainer {
+ public:
+  // Builds data, env, agent, learner and optimiser; throws naming any key that nothing read.
+  Trainer(Config config, std::string out_dir);
+
+  // Continues from out_dir/checkpoint.pt.
+  void resume();
+  // Trains until train.steps (from wherever it stands), checkpointing as it goes.
+  void train();
+  // Encodes queries and database, evaluates, writes codes/ and report.json; returns the report.
+  nlohmann::json evaluate();
+
+  int64_t step() const { return step_; }
+  Agent& agent() { return *agent_; }
+  Env& env() { return *env_; }
+  const LoadedData& data() const { return data_; }
+  std::string checkpoint_path() const { return out_dir_ + "/checkpoint.pt"; }
+
+ private:
+  // One optimiser step; throws naming the step and the term when anything is not finite.
+  nlohmann::json train_step();
+
+  Config config_;
+  std::string out_dir_;
+  TrainSettings train_;
+  EvalSettings eval_;
+  OptimizerSettings optim_;
+  LoadedData data_;
+  std::unique_ptr<Env> env_;
+  std::shared_ptr<Agent> agent_;
+  std::shared_ptr<Learner> learner_;
+  std::vector<torch::Tensor> parameters_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::unique_ptr<MetricsLog> log_;
+  int64_t step_ = 0;
+  double train_seconds_ = 0;
+};
+
+}  // namespace hashrl

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every Debian package that hashrl's build, tests and main job need. Idempotent: packages
+# already present are skipped, so running it again costs one dpkg query.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libtorch-dev                 # LibTorch 1.13, CPU
+  libopenblas0-openmp          # replaces the reference BLAS behind libblas.so.3 (20-50x faster mm)
+  libboost-program-options-dev libboost-dev
+  libfmt-dev nlohmann-json3-dev libstb-dev zlib1g-dev
+  catch2                       # v2.13, the test framework
+  dataset-fashion-mnist        # the default data set
+  gnuplot-nox                  # plots of the retrieval curves
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all packages present"
+fi
