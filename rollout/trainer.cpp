@@ -70,6 +70,8 @@ void Trainer::resume() {
   step_ = load_checkpoint(checkpoint_path(), *agent_, *env_, *optimizer_);
 }
 
+void Trainer::checkpoint() { save_checkpoint(checkpoint_path(), *agent_, *env_, *optimizer_, step_); }
+
 nlohmann::json Trainer::train_step() {
   const auto lr = optim_.lr_at(step_);
   set_learning_rate(*optimizer_, lr);
@@ -91,6 +93,12 @@ nlohmann::json Trainer::train_step() {
     fail("training stopped at step {}: the gradient is not finite; the last good checkpoint is '{}'", step_ + 1,
          checkpoint_path());
   optimizer_->step();
+  // A finite gradient can still carry parameters past the float range (a learning rate far too
+  // large); caught here, the next episode does not fail obscurely inside a Bernoulli draw.
+  for (const auto& p : parameters_)
+    if (!torch::isfinite(p).all().item<bool>())
+      fail("training stopped at step {}: the parameters are not finite after its update (learning rate too "
+           "large?); the last good checkpoint is '{}'", step_ + 1, checkpoint_path());
   ++step_;
   return record;
 }
@@ -113,13 +121,12 @@ void Trainer::train() {
       record["images_per_second"] = record["steps_per_second"].get<double>() * images_per_step;
       log_->write(record);
     }
-    if (train_.checkpoint_every > 0 && step_ % train_.checkpoint_every == 0)
-      save_checkpoint(checkpoint_path(), *agent_, *env_, *optimizer_, step_);
+    if (train_.checkpoint_every > 0 && step_ % train_.checkpoint_every == 0) checkpoint();
     progress.update(step_, fmt::format("reward {:.3f}", recent_reward));
   }
   progress.finish(fmt::format("reward {:.3f}", recent_reward));
   train_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  save_checkpoint(checkpoint_path(), *agent_, *env_, *optimizer_, step_);
+  checkpoint();
 }
 
 nlohmann::json Trainer::evaluate() {

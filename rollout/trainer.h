@@ -52,6 +52,8 @@ class Trainer {
 
   // Continues from out_dir/checkpoint.pt.
   void resume();
+  // Writes out_dir/checkpoint.pt now (train() also does, every train.checkpoint_every steps).
+  void checkpoint();
   // Trains until train.steps (from wherever it stands), checkpointing as it goes.
   void train();
   // Encodes queries and database, evaluates, writes codes/ and report.json; returns the report.

@@ -1,0 +1,45 @@
+#include "support.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace hashrl::test {
+
+std::string scratch_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("hashrl-test-" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::pair<int, std::string> run_hashrl(const std::string& args) {
+  const std::string command = std::string(HASHRL_BINARY) + " " + args + " 2>&1";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  std::string output;
+  std::array<char, 4096> buffer{};
+  size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+Config synthetic_config(int64_t code_length, int64_t group_size, int64_t batch_size) {
+  return Config::from_string(
+      "[data]\nkind = synthetic\nqueries_per_label = 5\ntrain_per_label = 20\n"
+      "[data.synthetic]\nclasses = 4\nper_class = 40\ndim = 16\nspread = 0.3\n"
+      "[env]\ndevice = cpu\ncode_length = " + std::to_string(code_length) +
+          "\ngroup_size = " + std::to_string(group_size) + "\nbatch_size = " + std::to_string(batch_size) +
+          "\n[encoder]\nkind = identity\n[policy]\nhidden = 16\n[train]\nseed = 3\n",
+      "synthetic_config");
+}
+
+}  // namespace hashrl::test

@@ -1,0 +1,92 @@
+// The hashrl tool as a user runs it: subcommands, exit codes and error messages.
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include <fstream>
+
+#include "hashrl/common/npy.h"
+#include "support.h"
+
+using namespace hashrl;
+
+namespace {
+
+std::string write_config(const std::string& dir, const std::string& extra = "") {
+  const std::string path = dir + "/run.ini";
+  std::ofstream(path) << test::synthetic_config().to_ini() << extra;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("hashrl --help lists the subcommands, and an unknown one fails") {
+  const auto [status, out] = test::run_hashrl("--help");
+  CHECK(status == 0);
+  for (const char* command : {"data", "train", "eval", "check-env"}) CHECK(out.find(command) != std::string::npos);
+  CHECK(test::run_hashrl("frobnicate").first != 0);
+  CHECK(test::run_hashrl("--threads 0 data").first != 0);
+}
+
+TEST_CASE("hashrl eval scores .npy codes and names the file at fault") {
+  const std::string dir = test::scratch_dir("cli-eval");
+  save_npy(dir + "/q.npy", torch::tensor({{0, 0}}, torch::kUInt8));
+  save_npy(dir + "/d.npy", torch::tensor({{0, 0}, {1, 1}, {0, 1}, {0, 0}}, torch::kUInt8));
+  save_npy(dir + "/ql.npy", torch::tensor({0}, torch::kInt64));
+  save_npy(dir + "/dl.npy", torch::tensor({0, 1, 0, 1}, torch::kInt64));
+  const std::string files = "--query-codes " + dir + "/q.npy --db-codes " + dir + "/d.npy --query-labels " + dir +
+                            "/ql.npy --db-labels " + dir + "/dl.npy";
+  const auto [status, out] = test::run_hashrl("eval " + files + " --json");
+  CHECK(status == 0);
+  CHECK(out.find("\"map\": 0.8333") != std::string::npos);
+
+  save_npy(dir + "/d3.npy", torch::tensor({{0, 0, 1}, {1, 1, 1}, {0, 1, 1}, {0, 0, 1}}, torch::kUInt8));
+  auto [s1, o1] = test::run_hashrl("eval --query-codes " + dir + "/q.npy --db-codes " + dir + "/d3.npy --query-labels " +
+                                   dir + "/ql.npy --db-labels " + dir + "/dl.npy");
+  CHECK(s1 != 0);
+  CHECK(o1.find("d3.npy") != std::string::npos);
+  save_npy(dir + "/dl3.npy", torch::tensor({0, 1, 0}, torch::kInt64));
+  auto [s2, o2] = test::run_hashrl("eval --query-codes " + dir + "/q.npy --db-codes " + dir + "/d.npy --query-labels " +
+                                   dir + "/ql.npy --db-labels " + dir + "/dl3.npy");
+  CHECK(s2 != 0);
+  CHECK(o2.find("dl3.npy") != std::string::npos);
+  save_npy(dir + "/dl2d.npy", torch::zeros({4, 2, 2}, torch::kUInt8));
+  auto [s3, o3] = test::run_hashrl("eval --query-codes " + dir + "/q.npy --db-codes " + dir + "/d.npy --query-labels " +
+                                   dir + "/ql.npy --db-labels " + dir + "/dl2d.npy");
+  CHECK(s3 != 0);
+  CHECK(o3.find("dl2d.npy") != std::string::npos);
+  CHECK(test::run_hashrl("eval --query-codes " + dir + "/q.npy").first != 0);  // required options
+}
+
+TEST_CASE("hashrl check-env passes a good config and fails a bad one with the key named") {
+  const std::string dir = test::scratch_dir("cli-check");
+  CHECK(test::run_hashrl("check-env --config " + write_config(dir)).first == 0);
+  const auto [status, out] = test::run_hashrl("check-env --config " + write_config(dir) + " --set env.group_size=3");
+  CHECK(status != 0);
+  CHECK(out.find("env.group_size") != std::string::npos);
+  const auto [s2, o2] = test::run_hashrl("check-env --config " + write_config(dir, "[reward]\nmargn = 2\n"));
+  CHECK(s2 != 0);
+  CHECK(o2.find("reward.margn") != std::string::npos);
+}
+
+TEST_CASE("hashrl data prints the split, and a missing file is named") {
+  const std::string dir = test::scratch_dir("cli-data");
+  const auto [status, out] = test::run_hashrl("data --config " + write_config(dir));
+  CHECK(status == 0);
+  CHECK(out.find("queries 20, training 80, database 140") != std::string::npos);
+  const auto [s2, o2] = test::run_hashrl("data --set data.kind=npy --set data.path=/nope/f.npy --set data.labels=/nope/l.npy");
+  CHECK(s2 != 0);
+  CHECK(o2.find("/nope/f.npy") != std::string::npos);
+}
+
+TEST_CASE("hashrl train writes a run folder and resumes it") {
+  const std::string dir = test::scratch_dir("cli-train");
+  const auto [status, out] = test::run_hashrl("train --config " + write_config(dir) + " --set train.steps=3 --out " +
+                                              dir + "/run --json");
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(out.find("\"map\"") != std::string::npos);
+  const auto [s2, o2] = test::run_hashrl("train --resume " + dir + "/run --set train.steps=5");
+  INFO(o2);
+  CHECK(s2 == 0);
+  CHECK(o2.find("resumed at step 3") != std::string::npos);
+}

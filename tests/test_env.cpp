@@ -1,0 +1,87 @@
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include "hashrl/common/error.h"
+#include "hashrl/env/check_env.h"
+#include "hashrl/env/env_registry.h"
+#include "hashrl/env/hash_env.h"
+#include "support.h"
+
+using namespace hashrl;
+
+TEST_CASE("HashEnv passes check_env with every built-in reward on synthetic data") {
+  for (const std::string reward : {"triplet", "contrastive", "quantization", "sum"}) {
+    Config config = test::synthetic_config();
+    config.set("reward.kind", reward);
+    if (reward == "sum") config.set("reward.terms", "triplet, quantization");
+    auto env = make_env("HashEnv-v0", config);
+    const auto report = check_env(*env, 5);
+    INFO(reward << "\n" << report.summary());
+    CHECK(report.ok());
+    CHECK(report.passed.size() > 20);
+  }
+}
+
+TEST_CASE("HashEnv passes check_env on Fashion-MNIST", "[fashion]") {
+  Config config = Config::from_string(
+      "[data]\nkind = fashion-mnist\n[env]\ndevice = cpu\ncode_length = 12\ngroup_size = 4\nbatch_size = 4\n"
+      "[encoder]\nkind = identity\n");
+  auto env = make_env("HashEnv-v0", config);
+  CHECK(env->spec().feature_dim == 784);
+  const auto report = check_env(*env);
+  INFO(report.summary());
+  CHECK(report.ok());
+}
+
+TEST_CASE("an episode is q/k steps, rewards keep their terms apart, and there is no autoreset") {
+  auto env = make_env("HashEnv-v0", test::synthetic_config(8, 4, 3));
+  const auto& spec = env->spec();
+  CHECK(spec.num_steps() == 2);
+  auto [obs, info] = env->reset(1);
+  CHECK(obs.features.sizes() == std::vector<int64_t>{9, 16});
+  const Action action{torch::ones({9, 4}), torch::full({9, 4}, 0.7)};
+  auto first = env->step(action);
+  CHECK(!first.done());
+  CHECK(first.info.at("global_reward").abs().sum().item<double>() == 0.0);
+  auto last = env->step(action);
+  CHECK(last.done());
+  CHECK(torch::allclose(last.reward, last.info.at("group_reward") + last.info.at("global_reward")));
+  CHECK_THROWS_WITH(env->step(action), Catch::Contains("reset()"));
+  env->reset();
+  CHECK_NOTHROW(env->step(action));
+}
+
+TEST_CASE("a malformed action is an error naming the field and the space") {
+  auto env = make_env("HashEnv-v0", test::synthetic_config(8, 4, 3));
+  env->reset(0);
+  CHECK_THROWS_WITH(env->step({torch::ones({9, 3}), torch::ones({9, 3})}), Catch::Contains("action.bits"));
+  CHECK_THROWS_WITH(env->step({torch::ones({9, 4}), torch::ones({9, 4}, torch::kFloat64)}),
+                    Catch::Contains("action.probs") && Catch::Contains("dtype"));
+}
+
+TEST_CASE("HashEnv construction errors name the value") {
+  auto with = [](const std::string& key, const std::string& value) {
+    Config c = test::synthetic_config();
+    c.set(key, value);
+    return make_env("HashEnv-v0", c);
+  };
+  CHECK_THROWS_WITH(with("env.code_length", "10"), Catch::Contains("multiple of env.group_size"));
+  CHECK_THROWS_WITH(with("env.group_size", "0"), Catch::Contains("env.group_size must be at least 1"));
+  CHECK_THROWS_WITH(with("env.code_length", "0"), Catch::Contains("env.code_length must be at least 1"));
+  CHECK_THROWS_WITH(with("env.batch_size", "0"), Catch::Contains("env.batch_size"));
+  CHECK_THROWS_WITH(with("env.device", "tpu"), Catch::Contains("tpu"));
+  CHECK_THROWS_WITH(make_env("HashEnv-v9", test::synthetic_config()), Catch::Contains("HashEnv-v0"));
+  Dataset empty;
+  empty.name = "empty";
+  empty.features = torch::zeros({0, 4});
+  empty.labels = torch::zeros({0, 2}, torch::kUInt8);
+  CHECK_THROWS_WITH(HashEnv(HashEnvOptions(), empty, nullptr, nullptr, nullptr), Catch::Contains("empty"));
+}
+
+TEST_CASE("the spec is known before any episode and describes every tensor") {
+  auto env = make_env("HashEnv-v0", test::synthetic_config(12, 3, 2));
+  const auto& spec = env->spec();
+  CHECK(spec.action_space().shape == std::vector<int64_t>{6, 3});
+  CHECK(spec.observation_space().at("bits").shape == std::vector<int64_t>{6, 12});
+  CHECK(spec.describe().find("4 steps of k = 3") != std::string::npos);
+}

@@ -1,0 +1,139 @@
+// Retrieval metrics against small cases computed by hand (docs/metrics.md states the conventions).
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include "hashrl/common/error.h"
+#include "hashrl/retrieval/ranking_metrics.h"
+
+using namespace hashrl;
+using Catch::Detail::Approx;
+
+namespace {
+
+torch::Tensor codes(std::vector<std::vector<int>> rows) {
+  auto t = torch::zeros({static_cast<int64_t>(rows.size()), static_cast<int64_t>(rows[0].size())}, torch::kUInt8);
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (size_t j = 0; j < rows[i].size(); ++j) t[i][j] = rows[i][j];
+  return t;
+}
+
+// One query 00; database 00 (relevant), 11, 01 (relevant), 00: distances 0, 2, 1, 0.
+// Ranking with ties by index: #0 (rel), #3, #2 (rel), #1 -> relevant at ranks 1 and 3.
+struct Ranked {
+  torch::Tensor qc = codes({{0, 0}});
+  torch::Tensor dc = codes({{0, 0}, {1, 1}, {0, 1}, {0, 0}});
+  torch::Tensor ql = torch::tensor({0}, torch::kInt64);
+  torch::Tensor dl = torch::tensor({0, 1, 0, 1}, torch::kInt64);
+};
+
+}  // namespace
+
+TEST_CASE("MAP orders ties by database index and reports the tie-aware expectation") {
+  Ranked r;
+  EvalOptions options;
+  options.precision_at = {1, 2, 3, 10};
+  options.topk = 2;
+  const auto m = evaluate_retrieval(r.qc, r.ql, r.dc, r.dl, options);
+  CHECK(m.map == Approx((1.0 / 1 + 2.0 / 3) / 2));
+  // Distance 0 holds one relevant item of two: expected precision (1/1 + 1/2)/2; then 2/3.
+  CHECK(m.map_tie_aware == Approx((0.75 + 2.0 / 3) / 2));
+  CHECK(m.map_at_k == Approx(1.0));  // top 2: #0 (rel), #3 -> R = 1, AP@2 = 1
+  CHECK(m.precision_at_k[0].second == Approx(1.0));
+  CHECK(m.precision_at_k[1].second == Approx(0.5));
+  CHECK(m.precision_at_k[2].second == Approx(2.0 / 3));
+  CHECK(m.precision_at_k[3].second == Approx(0.5));  // k beyond the database: 2 of all 4
+  CHECK(m.precision_within_radius == Approx(0.5));   // radius 2 retrieves all 4
+  CHECK(m.pr_curve[0].precision == Approx(0.5));
+  CHECK(m.pr_curve[0].recall == Approx(0.5));
+  CHECK(m.pr_curve[1].precision == Approx(2.0 / 3));
+  CHECK(m.pr_curve[1].recall == Approx(1.0));
+}
+
+TEST_CASE("MAP@K with K larger than the database equals MAP") {
+  Ranked r;
+  EvalOptions options;
+  options.topk = 100;
+  const auto m = evaluate_retrieval(r.qc, r.ql, r.dc, r.dl, options);
+  CHECK(m.map_at_k == Approx(m.map));
+}
+
+TEST_CASE("tie order changes MAP but not the tie-aware MAP") {
+  Ranked r;
+  // Swap database items 0 and 3: the relevant item at distance 0 now comes second.
+  const auto order = torch::tensor({3, 1, 2, 0}, torch::kInt64);
+  const auto a = evaluate_retrieval(r.qc, r.ql, r.dc, r.dl);
+  const auto b = evaluate_retrieval(r.qc, r.ql, r.dc.index_select(0, order), r.dl.index_select(0, order));
+  CHECK(b.map == Approx((1.0 / 2 + 2.0 / 3) / 2));
+  CHECK(a.map != Approx(b.map));
+  CHECK(a.map_tie_aware == Approx(b.map_tie_aware));
+}
+
+TEST_CASE("tie-aware MAP equals the mean over every order within ties") {
+  // 6 database items, all at distance 1 or 3 from the query, 3 relevant: average AP over all
+  // permutations of the database (which permute within ties) by brute force.
+  const auto qc = codes({{0, 0, 0}});
+  const auto dc = codes({{1, 0, 0}, {1, 1, 1}, {0, 1, 0}, {0, 0, 1}, {1, 1, 1}, {1, 0, 0}});
+  const auto ql = torch::tensor({0}, torch::kInt64);
+  const auto dl = torch::tensor({0, 0, 1, 0, 1, 1}, torch::kInt64);
+  std::vector<int64_t> perm = {0, 1, 2, 3, 4, 5};
+  double total = 0;
+  int count = 0;
+  do {
+    const auto order = torch::tensor(perm, torch::kInt64);
+    total += evaluate_retrieval(qc, ql, dc.index_select(0, order), dl.index_select(0, order)).map;
+    ++count;
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  CHECK(evaluate_retrieval(qc, ql, dc, dl).map_tie_aware == Approx(total / count));
+}
+
+TEST_CASE("multi-label relevance: sharing any label; queries with no relevant item are left out") {
+  const auto qc = codes({{0, 0}, {1, 1}});
+  const auto dc = codes({{0, 0}, {1, 1}, {0, 1}});
+  // Query 0 has labels {0, 1}: relevant to db #0 ({1}) and #2 ({0, 2}). Query 1 has label {3}: none.
+  const auto ql = torch::tensor({{1, 1, 0, 0}, {0, 0, 0, 1}}, torch::kUInt8);
+  const auto dl = torch::tensor({{0, 1, 0, 0}, {0, 0, 1, 0}, {1, 0, 1, 0}}, torch::kUInt8);
+  const auto m = evaluate_retrieval(qc, ql, dc, dl);
+  CHECK(m.queries_without_relevant == 1);
+  CHECK(m.evaluated_queries == 1);
+  // Query 0: distances 0, 2, 1 -> ranks #0 (rel), #2 (rel), #1: AP = 1.
+  CHECK(m.map == Approx(1.0));
+}
+
+TEST_CASE("precision within radius counts an empty lookup as 0 and reports it") {
+  const auto qc = codes({{0, 0, 0, 0}, {0, 0, 0, 0}});
+  const auto dc = codes({{1, 1, 1, 0}, {0, 0, 0, 1}});
+  const auto ql = torch::tensor({0, 1}, torch::kInt64);
+  const auto dl = torch::tensor({0, 1}, torch::kInt64);
+  const auto m = evaluate_retrieval(qc, ql, dc, dl);
+  // Query 0 finds only #1 (distance 1, irrelevant): precision 0. Query 1 finds #1 (relevant): 1.
+  CHECK(m.precision_within_radius == Approx(0.5));
+  CHECK(m.queries_empty_within_radius == 0);
+  EvalOptions tight;
+  tight.radius = 0;
+  const auto t = evaluate_retrieval(qc, ql, dc, dl, tight);
+  CHECK(t.queries_empty_within_radius == 2);
+  CHECK(t.precision_within_radius == Approx(0.0));
+}
+
+TEST_CASE("+-1 codes and one-hot labels give the same numbers as 0/1 codes and class ids") {
+  auto gen = at::detail::createCPUGenerator(7);
+  const auto qc = at::randint(0, 2, {20, 70}, gen).to(torch::kUInt8);  // two words per code
+  const auto dc = at::randint(0, 2, {200, 70}, gen).to(torch::kUInt8);
+  const auto ql = at::randint(0, 5, {20}, gen), dl = at::randint(0, 5, {200}, gen);
+  const auto a = evaluate_retrieval(qc, ql, dc, dl);
+  const auto b = evaluate_retrieval(qc.to(torch::kFloat32) * 2 - 1, torch::one_hot(ql, 5),
+                                    dc.to(torch::kInt8) * 2 - 1, torch::one_hot(dl, 5));
+  CHECK(a.map == Approx(b.map));
+  CHECK(a.map_tie_aware == Approx(b.map_tie_aware));
+  CHECK(a.precision_within_radius == Approx(b.precision_within_radius));
+}
+
+TEST_CASE("bad retrieval input is an error that says what disagrees") {
+  Ranked r;
+  CHECK_THROWS_WITH(evaluate_retrieval(r.qc, r.ql, codes({{0, 0, 1}}), torch::tensor({0}, torch::kInt64)),
+                    Catch::Contains("bits"));
+  CHECK_THROWS_WITH(evaluate_retrieval(r.qc, r.ql, r.dc, torch::tensor({0, 1}, torch::kInt64)),
+                    Catch::Contains("database labels"));
+  CHECK_THROWS_WITH(pack_codes(torch::tensor({{0.5, 1.0}}), "q.npy"), Catch::Contains("q.npy"));
+  CHECK_THROWS_WITH(pack_labels(torch::zeros({2, 2, 2}), "l.npy"), Catch::Contains("l.npy"));
+}

@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hashrl/common/error.h"
+#include "hashrl/rollout/checkpoint.h"
+#include "hashrl/rollout/trainer.h"
+#include "support.h"
+
+using namespace hashrl;
+
+namespace {
+
+Config trainer_config(int64_t steps) {
+  Config c = test::synthetic_config(8, 4, 4);
+  c.set("train.steps", std::to_string(steps));
+  c.set("train.checkpoint_every", "2");
+  c.set("train.log_every", "1");
+  c.set("optim.kind", "adam");
+  c.set("optim.lr_step", "2");  // the schedule must resume too
+  c.set("optim.lr_gamma", "0.5");
+  c.set("eval.batch_size", "16");
+  return c;
+}
+
+std::vector<torch::Tensor> parameters_of(Trainer& t) {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : t.agent().module().parameters()) out.push_back(p.detach().clone());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a resumed run ends with the same parameters as an uninterrupted one") {
+  const std::string a_dir = test::scratch_dir("uninterrupted"), b_dir = test::scratch_dir("resumed");
+  Trainer a(trainer_config(6), a_dir);
+  a.train();
+  {
+    Trainer first_half(trainer_config(3), b_dir);
+    first_half.train();
+  }
+  Trainer b(trainer_config(6), b_dir);
+  b.resume();
+  CHECK(b.step() == 3);
+  b.train();
+  const auto pa = parameters_of(a), pb = parameters_of(b);
+  REQUIRE(pa.size() == pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) CHECK(pa[i].equal(pb[i]));
+  // The log holds every step once.
+  std::ifstream log(b_dir + "/metrics.jsonl");
+  CHECK(std::count(std::istreambuf_iterator<char>(log), {}, '\n') == 6);
+}
+
+TEST_CASE("a checkpoint writer killed mid-write leaves a loadable checkpoint") {
+  const std::string dir = test::scratch_dir("killed");
+  Trainer t(trainer_config(2), dir);
+  t.train();  // a first good checkpoint
+  const pid_t child = ::fork();
+  if (child == 0) {
+    // Write checkpoints as fast as possible until killed.
+    Trainer writer(trainer_config(2), dir);
+    for (;;) writer.checkpoint();
+  }
+  ::usleep(300 * 1000);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  Trainer reader(trainer_config(2), dir);
+  CHECK_NOTHROW(reader.resume());
+}
+
+TEST_CASE("a non-finite value stops the run naming the step and the term, keeping the checkpoint") {
+  const std::string dir = test::scratch_dir("nonfinite");
+  Config c = trainer_config(50);
+  c.set("optim.kind", "sgd");
+  c.set("optim.lr", "1e30");
+  c.set("train.checkpoint_every", "1");
+  Trainer t(c, dir);
+  CHECK_THROWS_WITH(t.train(), Catch::Contains("training stopped at step") && Catch::Contains("not finite"));
+  Trainer reader(c, dir);
+  CHECK_NOTHROW(reader.resume());
+  CHECK(reader.step() >= 1);
+}
+
+TEST_CASE("a run writes its config, metrics, codes and report") {
+  const std::string dir = test::scratch_dir("outputs");
+  Trainer t(trainer_config(2), dir);
+  t.train();
+  const auto report = t.evaluate();
+  for (const char* file : {"config.ini", "metrics.jsonl", "checkpoint.pt", "report.json", "codes/query_codes.npy",
+                           "codes/db_codes.npy", "codes/query_labels.npy", "codes/db_labels.npy", "split/train.npy"})
+    CHECK(std::filesystem::exists(dir + "/" + file));
+  CHECK(report["metrics"]["code_length"] == 8);
+  CHECK(report["metrics"].contains("map"));
+  // The resolved config reproduces the run.
+  CHECK_NOTHROW(Trainer(Config::from_file(dir + "/config.ini"), test::scratch_dir("rerun")));
+}
