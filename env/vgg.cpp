@@ -45,6 +45,27 @@ Vgg19::Vgg19(const VggOptions& options, Preprocess preprocess)
                                nn::Linear(options.fc_dim, 1000));
   register_module("features", features_);
   register_module("classifier", classifier_);
+  reset_parameters();
+}
+
+void Vgg19::reset_parameters() {
+  // He initialisation throughout, so that activations keep their scale at any width: LibTorch's
+  // default (kaiming-uniform, a = sqrt(5)) shrinks the signal at each of the 16 convolutions, and
+  // torchvision's N(0, 0.01) for the linear layers suits only fc6's 25,088 inputs; a CPU-sized
+  // variant would hand the policy features that are all but zero. Loaded weights replace all this.
+  torch::NoGradGuard no_grad;
+  for (auto& module : modules(/*include_self=*/false)) {
+    if (auto* conv = module->as<torch::nn::Conv2d>()) {
+      torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
+      torch::nn::init::zeros_(conv->bias);
+    } else if (auto* bn = module->as<torch::nn::BatchNorm2d>()) {
+      torch::nn::init::ones_(bn->weight);
+      torch::nn::init::zeros_(bn->bias);
+    } else if (auto* linear = module->as<torch::nn::Linear>()) {
+      torch::nn::init::kaiming_normal_(linear->weight, 0.0, torch::kFanIn, torch::kReLU);
+      torch::nn::init::zeros_(linear->bias);
+    }
+  }
 }
 
 torch::Tensor Vgg19::forward(const torch::Tensor& input) {

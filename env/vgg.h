@@ -32,6 +32,8 @@ class Vgg19 : public Encoder {
   std::string describe() const override;
 
  private:
+  void reset_parameters();
+
   VggOptions options_;
   Preprocess preprocess_;
   torch::nn::Sequential features_{nullptr}, classifier_{nullptr};

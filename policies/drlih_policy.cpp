@@ -13,6 +13,7 @@ DrlihPolicyOptions DrlihPolicyOptions::from_config(const ConfigSection& s, const
   o.init_from_features(s.get_choice("init", "zeros", {"zeros", "features"}) == "features");
   o.features_as_first_input(s.get_choice("first_input", "features", {"features", "hidden"}) == "features");
   o.per_bit_head(s.get_choice("head", "shared", {"shared", "per-bit"}) == "per-bit");
+  o.layer_norm_input(s.get_choice("input_norm", "layer", {"layer", "none"}) == "layer");
   return o;
 }
 
@@ -24,6 +25,8 @@ DrlihPolicy::DrlihPolicy(DrlihPolicyOptions options, PolicyShape shape)
     fail("DrlihPolicy: bad shape (D = {}, q = {}, k = {})", d, shape.code_length, shape.group_size);
   if (!options_.features_as_first_input() && !options_.init_from_features())
     fail("policy.first_input = hidden needs policy.init = features, or the features never reach the policy");
+  if (options_.layer_norm_input())
+    norm_ = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({d}).elementwise_affine(false)));
   if (options_.features_as_first_input()) input_ = register_module("input", nn::Linear(d, h));
   if (options_.init_from_features() && d != h) init_ = register_module("init", nn::Linear(d, h));
   if (options_.cell() == "rnn")
@@ -37,8 +40,13 @@ DrlihPolicy::DrlihPolicy(DrlihPolicyOptions options, PolicyShape shape)
   head_ = register_module("head", nn::Linear(h, options_.per_bit_head() ? shape.code_length : 1));
 }
 
-RecurrentState DrlihPolicy::initial_state(const torch::Tensor& features) {
+torch::Tensor DrlihPolicy::normalized(const torch::Tensor& features) {
   check_features(features);
+  return norm_ ? norm_->forward(features) : features;
+}
+
+RecurrentState DrlihPolicy::initial_state(const torch::Tensor& raw_features) {
+  const auto features = normalized(raw_features);
   torch::Tensor c;
   if (!options_.init_from_features())
     c = torch::zeros({features.size(0), options_.hidden()}, features.options());
@@ -55,9 +63,9 @@ RecurrentState DrlihPolicy::cell_step(const torch::Tensor& input, const Recurren
   return {h, c};
 }
 
-std::pair<torch::Tensor, RecurrentState> DrlihPolicy::forward(const torch::Tensor& features, int64_t group,
+std::pair<torch::Tensor, RecurrentState> DrlihPolicy::forward(const torch::Tensor& raw_features, int64_t group,
                                                               const RecurrentState& state) {
-  check_features(features);
+  const auto features = normalized(raw_features);
   const int64_t k = shape().group_size;
   RecurrentState s = state;
   // x_0 = i (through W_xi), then x_t = c_{t-1} (eq. 5 and the text after it).

@@ -13,7 +13,9 @@
 //   first_input = features   x_0 of each group: features (the paper) | hidden (the authors' code,
 //                            whose RNNCell is fed its own hidden state)
 //   head        = shared     policy layer: shared (eq. 6, one W_h for every bit) | per-bit
+//   input_norm  = layer      layer: LayerNorm on the features before W_xi | none (the paper)
 #include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
 #include <torch/nn/modules/rnn.h>
 
 #include "hashrl/policies/policy.h"
@@ -28,6 +30,7 @@ struct DrlihPolicyOptions {
   TORCH_ARG(bool, init_from_features) = false;
   TORCH_ARG(bool, features_as_first_input) = true;
   TORCH_ARG(bool, per_bit_head) = false;
+  TORCH_ARG(bool, layer_norm_input) = true;
 };
 
 class DrlihPolicy : public Policy {
@@ -45,6 +48,13 @@ class DrlihPolicy : public Policy {
   RecurrentState cell_step(const torch::Tensor& input, const RecurrentState& state);
 
   DrlihPolicyOptions options_;
+  // Features in whatever scale the encoder gives them -> per-image zero mean, unit variance.
+  // Why: the triplet reward's gradient is proportional to the differences between codes, so a
+  // policy whose first outputs barely differ between images (saturated by one large input)
+  // learns almost nothing; normalised inputs start it with codes that differ.
+  torch::Tensor normalized(const torch::Tensor& features);
+
+  torch::nn::LayerNorm norm_{nullptr};
   torch::nn::Linear input_{nullptr};  // W_xi for x_0 = i: D -> H
   torch::nn::Linear init_{nullptr};   // c_0 from the features, when init = features and D != H
   torch::nn::RNNCell rnn_{nullptr};

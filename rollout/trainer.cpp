@@ -103,18 +103,17 @@ nlohmann::json Trainer::train_step() {
   return record;
 }
 
-void Trainer::train() {
-  const bool resumed = step_ > 0;
-  log_ = std::make_unique<MetricsLog>(out_dir_ + "/metrics.jsonl", resumed);
+void Trainer::train_until(int64_t steps) {
+  if (!log_) log_ = std::make_unique<MetricsLog>(out_dir_ + "/metrics.jsonl", /*append=*/step_ > 0);
   const int64_t images_per_step = env_->spec().num_images();
-  Progress progress("train", train_.steps, "step");
+  Progress progress("train", steps, "step");
   const auto start = std::chrono::steady_clock::now();
   const int64_t first_step = step_;
   double recent_reward = 0;
-  while (step_ < train_.steps) {
+  while (step_ < steps) {
     auto record = train_step();
     recent_reward = record.value("group_reward", 0.0) + record.value("global_reward", 0.0);
-    if (step_ % train_.log_every == 0 || step_ == train_.steps) {
+    if (step_ % train_.log_every == 0 || step_ == steps) {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       record["seconds"] = train_seconds_ + seconds;
       record["steps_per_second"] = seconds > 0 ? (step_ - first_step) / seconds : 0.0;

@@ -55,7 +55,9 @@ class Trainer {
   // Writes out_dir/checkpoint.pt now (train() also does, every train.checkpoint_every steps).
   void checkpoint();
   // Trains until train.steps (from wherever it stands), checkpointing as it goes.
-  void train();
+  void train() { train_until(train_.steps); }
+  // Trains until the step counter reaches `steps` (benchmarks and tests time parts of a run).
+  void train_until(int64_t steps);
   // Encodes queries and database, evaluates, writes codes/ and report.json; returns the report.
   nlohmann::json evaluate();
 

@@ -1,5 +1,7 @@
 #include "support.h"
 
+#include "paths.h"
+
 #include <unistd.h>
 
 #include <array>
@@ -22,7 +24,7 @@ void write_bytes(const std::string& path, const std::string& bytes) {
 }
 
 std::pair<int, std::string> run_hashrl(const std::string& args) {
-  const std::string command = std::string(HASHRL_BINARY) + " " + args + " 2>&1";
+  const std::string command = std::string(paths::kBinary) + " " + args + " 2>&1";
   std::FILE* pipe = ::popen(command.c_str(), "r");
   std::string output;
   std::array<char, 4096> buffer{};
