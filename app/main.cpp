@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "hashrl/common/allocator.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/threads.h"
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   for (const auto& command : hashrl::cli::commands()) {
     if (command.name != name) continue;
     hashrl::configure_threads(threads);
+    hashrl::keep_freed_memory();
     try {
       return command.run(args);
     } catch (const hashrl::Error& e) {

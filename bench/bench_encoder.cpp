@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "hashrl/common/allocator.h"
 #include "hashrl/common/threads.h"
 #include "hashrl/env/encoder.h"
 
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2)
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
   threads = hashrl::configure_threads(threads);
+  hashrl::keep_freed_memory();
   fmt::print("encoder benchmark, {} threads (images/s, eval mode)\n", threads);
   const std::string vgg = "[encoder]\nkind = vgg19\n";
   fmt::print("vgg19, 32x32      : {:8.1f}\n", images_per_second(vgg, 3, 32, 64, 4));

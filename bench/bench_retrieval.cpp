@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "hashrl/common/allocator.h"
 #include "hashrl/common/threads.h"
 #include "hashrl/retrieval/ranking_metrics.h"
 #include "peak_memory.h"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[i + 1]);
   }
   threads = hashrl::configure_threads(threads);
+  hashrl::keep_freed_memory();
   const int64_t nq = 1000, bits = 48, classes = 10;
   auto gen = at::detail::createCPUGenerator(0);
   fmt::print("retrieval benchmark: {} queries, {} bits, {} classes, {} threads, best of {}\n", nq, bits, classes,

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "hashrl/common/allocator.h"
 #include "hashrl/common/threads.h"
 #include "hashrl/rollout/trainer.h"
 #include "paths.h"
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--paper-steps")) paper_steps = std::atoll(argv[i + 1]);
   }
   threads = hashrl::configure_threads(threads);
+  hashrl::keep_freed_memory();
   fmt::print("training benchmark, {} threads\n", threads);
 
   // The default CPU config, as the README's main job runs it.
