@@ -12,6 +12,7 @@ int run_data(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
 int run_check_env(const std::vector<std::string>& args);
+int run_encode(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -19,6 +20,7 @@ const std::vector<Command>& commands() {
       {"train", "train an agent, then encode and evaluate (writes a run folder)", run_train},
       {"eval", "evaluate retrieval codes from .npy files (MAP, P@k, P@r2, PR)", run_eval},
       {"check-env", "run the environment conformance checks for a config", run_check_env},
+      {"encode", "write a split's encoder features (and labels) to .npy, through the cache", run_encode},
   };
   return table;
 }

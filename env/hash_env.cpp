@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/env/feature_cache.h"
 
 namespace hashrl {
 
@@ -24,6 +25,7 @@ HashEnvOptions HashEnvOptions::from_config(const ConfigSection& s) {
   o.group_size(s.get_int("group_size", 12));
   o.batch_size(s.get_int("batch_size", 16));
   o.device(parse_device(s.get_string("device", "auto")));
+  o.feature_cache_dir(s.get_string("feature_cache_dir", ""));
   o.validate();
   return o;
 }
@@ -55,6 +57,11 @@ HashEnv::HashEnv(HashEnvOptions options, Dataset train, std::shared_ptr<Encoder>
   spec_.batch_size = options_.batch_size();
   spec_.feature_dim = encoder_->output_dim();
   spec_.device = device;
+  if (!encoder_->trainable()) {
+    const auto& items = train_.has_images() ? train_.images : train_.features;
+    train_features_ = cached_features(*encoder_, items, options_.feature_cache_dir(), 256, "encode training split",
+                                      device).to(device);
+  }
 }
 
 std::vector<torch::Tensor> HashEnv::parameters() const {
@@ -90,13 +97,11 @@ std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
   if (seed) sampler_->seed(*seed);
   triplets_ = sampler_->sample(spec_.batch_size);
   const auto rows = torch::cat({triplets_.anchor, triplets_.positive, triplets_.negative}).to(spec_.device);
-  const auto items = train_.has_images() ? train_.images.index_select(0, rows)
-                                         : train_.features.index_select(0, rows);
-  if (encoder_->trainable()) {
-    features_ = encoder_->forward(items);
+  if (train_features_.defined()) {
+    features_ = train_features_.index_select(0, rows);
   } else {
-    torch::NoGradGuard no_grad;
-    features_ = encoder_->forward(items);
+    features_ = encoder_->forward(train_.has_images() ? train_.images.index_select(0, rows)
+                                                      : train_.features.index_select(0, rows));
   }
   if (features_.size(1) != spec_.feature_dim)
     fail("encoder produced {} features, its output_dim says {}", features_.size(1), spec_.feature_dim);

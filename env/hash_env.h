@@ -25,6 +25,9 @@ struct HashEnvOptions {
   TORCH_ARG(int64_t, group_size) = 12;   // k
   TORCH_ARG(int64_t, batch_size) = 16;   // triplets per episode
   TORCH_ARG(torch::Device, device) = torch::kCPU;
+  // With a frozen encoder the training split is encoded once, up front, and episodes index those
+  // features; this folder caches them across runs (see feature_cache.h). Empty: no disk cache.
+  TORCH_ARG(std::string, feature_cache_dir) = "";
 };
 
 // "cpu", "cuda", "cuda:1", or "auto" (CUDA where LibTorch has it, else CPU).
@@ -55,6 +58,7 @@ class HashEnv : public Env {
   HashEnvOptions options_;
   EnvSpec spec_;
   Dataset train_;  // on the env's device
+  torch::Tensor train_features_;  // the frozen encoder's features of train_, when frozen
   std::shared_ptr<Encoder> encoder_;
   std::shared_ptr<Reward> reward_;
   std::unique_ptr<TripletSampler> sampler_;

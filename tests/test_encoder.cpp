@@ -1,9 +1,16 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <filesystem>
+
 #include "hashrl/common/error.h"
+#include "hashrl/common/npy.h"
+#include "hashrl/env/check_env.h"
 #include "hashrl/env/encoder.h"
+#include "hashrl/env/env_registry.h"
+#include "hashrl/env/feature_cache.h"
 #include "hashrl/env/vgg.h"
+#include "support.h"
 
 using namespace hashrl;
 
@@ -50,4 +57,41 @@ TEST_CASE("vgg parameter names follow torchvision's state-dict keys") {
   CHECK(encoder->named_buffers().contains("features.1.running_mean"));
   CHECK_THROWS_WITH(small_vgg("image_size = 16\n")->forward(torch::zeros({1, 1, 16, 16}, torch::kUInt8)),
                     Catch::Contains("32x32"));
+}
+
+TEST_CASE("the feature cache reuses features only for the same weights, preprocessing and items") {
+  const std::string dir = test::scratch_dir("feature-cache");
+  auto encoder = small_vgg("trainable = false\n");
+  const auto images = torch::randint(0, 256, {5, 1, 28, 28}).to(torch::kUInt8);
+  const std::string key = feature_cache_key(*encoder, images);
+  CHECK(key == feature_cache_key(*encoder, images));
+  const auto first = cached_features(*encoder, images, dir, 2, "test");
+  REQUIRE(std::filesystem::exists(dir + "/" + key + ".npy"));
+  // Planting zeros under the key proves the second call reads the file instead of encoding.
+  save_npy(dir + "/" + key + ".npy", torch::zeros_like(first));
+  CHECK(cached_features(*encoder, images, dir, 2, "test").abs().sum().item<double>() == 0.0);
+
+  auto other_items = images.clone();
+  other_items[0][0][0][0] = static_cast<uint8_t>(other_items[0][0][0][0].item<int>() ^ 1);
+  CHECK(feature_cache_key(*encoder, other_items) != key);
+  CHECK(feature_cache_key(*small_vgg("trainable = false\nmean = 0.4\n"), images) != key);  // preprocessing
+  {
+    torch::NoGradGuard no_grad;
+    encoder->parameters()[0].add_(1e-3);  // other weights
+  }
+  const std::string new_key = feature_cache_key(*encoder, images);
+  CHECK(new_key != key);
+  CHECK(cached_features(*encoder, images, dir, 2, "test").abs().sum().item<double>() > 0.0);
+}
+
+TEST_CASE("HashEnv with a frozen encoder encodes its training split once and passes check_env") {
+  Config config = test::synthetic_config();
+  config.set("encoder.trainable", "false");
+  config.set("env.feature_cache_dir", test::scratch_dir("env-cache"));
+  auto env = make_env("HashEnv-v0", config);
+  const auto report = check_env(*env);
+  INFO(report.summary());
+  CHECK(report.ok());
+  CHECK(std::distance(std::filesystem::directory_iterator(config.get_string("env.feature_cache_dir", "")),
+                      std::filesystem::directory_iterator()) == 1);
 }

@@ -1,0 +1,50 @@
+// hashrl encode: a split's encoder features (and labels) as .npy, through the feature cache.
+#include <filesystem>
+#include <iostream>
+
+#include "cli.h"
+#include "hashrl/common/npy.h"
+#include "hashrl/env/data_source.h"
+#include "hashrl/env/env_registry.h"
+#include "hashrl/env/feature_cache.h"
+#include "hashrl/env/hash_env.h"
+
+namespace hashrl::cli {
+
+int run_encode(const std::vector<std::string>& args) {
+  po::options_description options("hashrl encode");
+  add_config_options(options);
+  options.add_options()
+      ("split", po::value<std::string>()->default_value("database"), "query, train, database or all")
+      ("out", po::value<std::string>()->required(), "folder for <split>_features.npy and <split>_labels.npy")
+      ("batch-size", po::value<int64_t>()->default_value(256), "images encoded at once");
+  po::variables_map vm;
+  if (!parse("encode", args, options, vm, "--config FILE [--set ...] --split SPLIT --out DIR")) return 0;
+  const Config config = config_from(vm);
+  const auto loaded = load_data(ConfigSection(config, "data"));
+  auto encoder = make_encoder(ConfigSection(config, "encoder"), encoder_input_of(loaded.data));
+  const auto env = HashEnvOptions::from_config(ConfigSection(config, "env"));
+  config.check_all_used({"data", "encoder"});
+
+  const std::string split = vm["split"].as<std::string>();
+  torch::Tensor indices;
+  if (split == "query") indices = loaded.split.query;
+  else if (split == "train") indices = loaded.split.train;
+  else if (split == "database") indices = loaded.split.database;
+  else if (split == "all") indices = torch::arange(loaded.data.size());
+  else fail("--split must be query, train, database or all, got '{}'", split);
+
+  const auto& source = loaded.data.has_images() ? loaded.data.images : loaded.data.features;
+  encoder->to(env.device());
+  const auto features = cached_features(*encoder, source.index_select(0, indices), env.feature_cache_dir(),
+                                        vm["batch-size"].as<int64_t>(), "encode " + split, env.device());
+  const std::string out = vm["out"].as<std::string>();
+  std::filesystem::create_directories(out);
+  save_npy(out + "/" + split + "_features.npy", features);
+  save_npy(out + "/" + split + "_labels.npy", loaded.data.labels.index_select(0, indices));
+  std::cout << "wrote " << out << "/" << split << "_features.npy [" << features.size(0) << ", " << features.size(1)
+            << "] and " << split << "_labels.npy\n";
+  return 0;
+}
+
+}  // namespace hashrl::cli
