@@ -34,8 +34,7 @@ void run_gnuplot(const std::string& script_path, const std::string& script) {
 
 std::string header(const PlotOptions& o, const std::string& image, const std::string& title,
                    const std::string& xlabel, const std::string& ylabel) {
-  // pngcairo may be missing from a minimal gnuplot; plain png is the fallback.
-  std::string term = terminal(o);
+  const std::string term = terminal(o);
   return fmt::format(
       "set terminal {}\nset output '{}'\nset title '{}'\nset xlabel '{}'\nset ylabel '{}'\n"
       "set grid\nset key bottom left\nset yrange [0:1]\n",

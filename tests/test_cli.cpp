@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "hashrl/common/npy.h"
@@ -35,9 +36,16 @@ TEST_CASE("hashrl eval scores .npy codes and names the file at fault") {
   save_npy(dir + "/dl.npy", torch::tensor({0, 1, 0, 1}, torch::kInt64));
   const std::string files = "--query-codes " + dir + "/q.npy --db-codes " + dir + "/d.npy --query-labels " + dir +
                             "/ql.npy --db-labels " + dir + "/dl.npy";
-  const auto [status, out] = test::run_hashrl("eval " + files + " --json");
+  const auto [status, out] = test::run_hashrl("eval " + files + " --json --plots " + dir + "/plots");
   CHECK(status == 0);
   CHECK(out.find("\"map\": 0.8333") != std::string::npos);
+  for (const char* plot : {"/plots/pr_curve.png", "/plots/precision_at_k.png"}) {
+    INFO(plot);
+    CHECK(std::filesystem::exists(dir + plot));
+    CHECK(std::filesystem::file_size(dir + plot) > 1000);
+  }
+  CHECK(test::run_hashrl("eval " + files + " --plots " + dir + "/svg --plot-format svg").first == 0);
+  CHECK(std::filesystem::exists(dir + "/svg/pr_curve.svg"));
 
   save_npy(dir + "/d3.npy", torch::tensor({{0, 0, 1}, {1, 1, 1}, {0, 1, 1}, {0, 0, 1}}, torch::kUInt8));
   auto [s1, o1] = test::run_hashrl("eval --query-codes " + dir + "/q.npy --db-codes " + dir + "/d3.npy --query-labels " +

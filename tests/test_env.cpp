@@ -22,15 +22,19 @@ TEST_CASE("HashEnv passes check_env with every built-in reward on synthetic data
   }
 }
 
-TEST_CASE("HashEnv passes check_env on Fashion-MNIST", "[fashion]") {
-  Config config = Config::from_string(
-      "[data]\nkind = fashion-mnist\n[env]\ndevice = cpu\ncode_length = 12\ngroup_size = 4\nbatch_size = 4\n"
-      "[encoder]\nkind = identity\n");
-  auto env = make_env("HashEnv-v0", config);
-  CHECK(env->spec().feature_dim == 784);
-  const auto report = check_env(*env);
-  INFO(report.summary());
-  CHECK(report.ok());
+TEST_CASE("HashEnv passes check_env with every built-in reward on Fashion-MNIST", "[fashion]") {
+  const LoadedData data = load_data(ConfigSection(Config::from_string("[data]\nkind = fashion-mnist\n"), "data"));
+  for (const std::string reward : {"triplet", "contrastive", "quantization", "sum"}) {
+    Config config = Config::from_string(
+        "[env]\ndevice = cpu\ncode_length = 12\ngroup_size = 4\nbatch_size = 4\n[encoder]\nkind = identity\n");
+    config.set("reward.kind", reward);
+    if (reward == "sum") config.set("reward.terms", "triplet, quantization");
+    auto env = make_env("HashEnv-v0", config, data);
+    CHECK(env->spec().feature_dim == 784);
+    const auto report = check_env(*env);
+    INFO(reward << "\n" << report.summary());
+    CHECK(report.ok());
+  }
 }
 
 TEST_CASE("an episode is q/k steps, rewards keep their terms apart, and there is no autoreset") {
