@@ -4,9 +4,9 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/files.h"
 
 namespace hashrl {
 namespace {
@@ -17,15 +17,9 @@ std::string terminal(const PlotOptions& o) {
   fail("plot format must be png or svg, got '{}'", o.format);
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out) fail("cannot write '{}'", path);
-}
-
 // Runs gnuplot on `script`; the script is kept beside the image so a user can restyle it.
 void run_gnuplot(const std::string& script_path, const std::string& script) {
-  write_text(script_path, script);
+  write_file_atomic(script_path, script);
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
     fail("gnuplot is not installed (apt-get install gnuplot-nox); the data is in the .dat files");
   const std::string command = fmt::format("gnuplot '{}' 2>&1", script_path);
@@ -50,8 +44,8 @@ std::vector<std::string> plot_metrics(const RetrievalMetrics& m, const std::stri
   for (const auto& p : m.pr_curve) pr += fmt::format("{} {} {}\n", p.radius, p.precision, p.recall);
   std::string pk = "# k precision\n";
   for (const auto& [k, p] : m.precision_at_k) pk += fmt::format("{} {}\n", k, p);
-  write_text(dir + "/pr_curve.dat", pr);
-  write_text(dir + "/precision_at_k.dat", pk);
+  write_file_atomic(dir + "/pr_curve.dat", pr);
+  write_file_atomic(dir + "/precision_at_k.dat", pk);
 
   const std::string pr_image = dir + "/pr_curve." + o.format, pk_image = dir + "/precision_at_k." + o.format;
   run_gnuplot(dir + "/pr_curve.gp",
@@ -74,7 +68,7 @@ std::string plot_precision_vs_code_length(
     plot += fmt::format("{}'{}.dat' index {} using 1:2 with linespoints title '{}'", i ? ", " : "plot ", stem, i,
                         methods[i].first);
   }
-  write_text(stem + ".dat", data);
+  write_file_atomic(stem + ".dat", data);
   const std::string image = stem + "." + o.format;
   run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? "Precision within Hamming radius 2" : o.title,
                                    "code length (bits)", "precision (radius 2)") + plot + "\n");

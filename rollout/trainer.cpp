@@ -4,9 +4,9 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/files.h"
 #include "hashrl/common/npy.h"
 #include "hashrl/common/progress.h"
 #include "hashrl/env/env_registry.h"
@@ -16,16 +16,6 @@
 #include "hashrl/rollout/encode.h"
 
 namespace hashrl {
-namespace {
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out) fail("cannot write '{}'", path);
-}
-
-}  // namespace
-
 TrainSettings TrainSettings::from_config(const ConfigSection& s) {
   TrainSettings t;
   t.steps = s.get_int("steps", t.steps, 0);
@@ -62,7 +52,7 @@ Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)
   config_.check_all_used();
 
   std::filesystem::create_directories(out_dir_ + "/codes");
-  write_text(out_dir_ + "/config.ini", config_.to_ini());
+  write_file_atomic(out_dir_ + "/config.ini", config_.to_ini());
   save_split(data_.split, out_dir_ + "/split");
 }
 
@@ -154,7 +144,7 @@ nlohmann::json Trainer::evaluate() {
     plot.format = eval_.plot_format;
     report["plots"] = plot_metrics(metrics, out_dir_ + "/plots", plot);
   }
-  write_text(out_dir_ + "/report.json", report.dump(2) + "\n");
+  write_file_atomic(out_dir_ + "/report.json", report.dump(2) + "\n");
   return report;
 }
 
