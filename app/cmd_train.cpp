@@ -9,16 +9,23 @@
 
 namespace hashrl::cli {
 
+extern const char* const kConfigDoc;
+
 int run_train(const std::vector<std::string>& args) {
   po::options_description options("hashrl train");
   add_config_options(options);
   options.add_options()
       ("out", po::value<std::string>(), "output folder of the run (created)")
       ("resume", po::value<std::string>(), "continue the run in this folder from its checkpoint and config.ini")
-      ("json", "print the report as JSON on stdout");
+      ("json", "print the report as JSON on stdout")
+      ("help-config", "print every config key with its default and meaning (docs/config.md)");
   po::variables_map vm;
   if (!parse("train", args, options, vm, "--config FILE [--set section.key=value ...] --out DIR | --resume DIR"))
     return 0;
+  if (vm.count("help-config")) {
+    std::cout << kConfigDoc;
+    return 0;
+  }
   Config config;
   std::string out;
   if (vm.count("resume")) {

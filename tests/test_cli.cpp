@@ -28,6 +28,14 @@ TEST_CASE("hashrl --help lists the subcommands, and an unknown one fails") {
   CHECK(test::run_hashrl("--threads 0 data").first != 0);
 }
 
+TEST_CASE("hashrl train --help-config documents every section") {
+  const auto [status, out] = test::run_hashrl("train --help-config");
+  CHECK(status == 0);
+  for (const char* section : {"[data]", "[env]", "[encoder]", "[reward]", "[policy]", "[learner]", "[optim]", "[train]",
+                              "[eval]", "feature_cache_dir", "code_length"})
+    CHECK(out.find(section) != std::string::npos);
+}
+
 TEST_CASE("hashrl eval scores .npy codes and names the file at fault") {
   const std::string dir = test::scratch_dir("cli-eval");
   save_npy(dir + "/q.npy", torch::tensor({{0, 0}}, torch::kUInt8));
