@@ -30,7 +30,7 @@ class AuthorsLearner : public Learner {
 
 }  // namespace
 
-std::shared_ptr<Learner> make_authors_learner(const ConfigSection& section) {
+std::shared_ptr<Learner> make_authors_learner(const ConfigSection& section, const EnvSpec&) {
   return std::make_shared<AuthorsLearner>(section.get_double("rl_weight", 0.001, 0.0, 1.0));
 }
 

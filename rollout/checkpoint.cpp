@@ -12,11 +12,13 @@
 
 namespace hashrl {
 
-void save_checkpoint(const std::string& path, Agent& agent, const Env& env,
+void save_checkpoint(const std::string& path, Agent& agent, const Env& env, Learner& learner,
                      torch::optim::Optimizer& optimizer, int64_t step) {
-  torch::serialize::OutputArchive root, agent_archive, env_archive, optimizer_archive;
+  torch::serialize::OutputArchive root, agent_archive, env_archive, learner_archive, optimizer_archive;
   agent.module().save(agent_archive);
   env.save(env_archive);
+  if (auto* module = learner.module()) module->save(learner_archive);
+  root.write("learner", learner_archive);
   optimizer.save(optimizer_archive);
   root.write("agent", agent_archive);
   root.write("env", env_archive);
@@ -28,17 +30,20 @@ void save_checkpoint(const std::string& path, Agent& agent, const Env& env,
   write_file_atomic(path, bytes.str());
 }
 
-int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, torch::optim::Optimizer& optimizer) {
+int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
+                        torch::optim::Optimizer& optimizer) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) fail("checkpoint '{}' does not exist", path);
   try {
-    torch::serialize::InputArchive root, agent_archive, env_archive, optimizer_archive;
+    torch::serialize::InputArchive root, agent_archive, env_archive, learner_archive, optimizer_archive;
     root.load_from(path);
     root.read("agent", agent_archive);
     root.read("env", env_archive);
+    root.read("learner", learner_archive);
     root.read("optimizer", optimizer_archive);
     agent.module().load(agent_archive);
     env.load(env_archive);
+    if (auto* module = learner.module()) module->load(learner_archive);
     optimizer.load(optimizer_archive);
     c10::IValue step;
     root.read("step", step);

@@ -1,6 +1,6 @@
 #pragma once
-// Checkpoints hold all that an exact resume needs: the agent's and the env's weights (the
-// encoder's too), the optimiser's state, the step counter (which fixes the learning-rate
+// Checkpoints hold all that an exact resume needs: the agent's, the env's (the encoder's) and the
+// learner's (a critic's) weights, the optimiser's state, the step counter (which fixes the learning-rate
 // schedule), the triplet sampler's position and the torch random state. They are written
 // atomically (a temporary file, then a rename), so a crash or a kill at any moment leaves the
 // last good checkpoint whole.
@@ -10,14 +10,16 @@
 
 #include "hashrl/agents/agent.h"
 #include "hashrl/env/env.h"
+#include "hashrl/rollout/learner.h"
 
 namespace hashrl {
 
-void save_checkpoint(const std::string& path, Agent& agent, const Env& env,
+void save_checkpoint(const std::string& path, Agent& agent, const Env& env, Learner& learner,
                      torch::optim::Optimizer& optimizer, int64_t step);
 
 // Restores everything save_checkpoint wrote into objects built from the same config; returns
 // the step counter. Throws naming the file when it is missing, truncated or from another model.
-int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, torch::optim::Optimizer& optimizer);
+int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
+                        torch::optim::Optimizer& optimizer);
 
 }  // namespace hashrl

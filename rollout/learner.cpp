@@ -16,8 +16,8 @@ torch::Tensor triplet_log_probs(const Trajectory& tr) {
 LearnerRegistry& learner_registry() {
   static LearnerRegistry registry = [] {
     LearnerRegistry r("learner");
-    r.add("reinforce", [](const ConfigSection& s) -> std::shared_ptr<Learner> {
-      return std::make_shared<ReinforceLearner>(ReinforceOptions::from_config(s));
+    r.add("reinforce", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
+      return std::make_shared<ReinforceLearner>(ReinforceOptions::from_config(s), spec);
     }, "REINFORCE with action groups + pathwise global reward (eq. 8-9)");
     r.add("supervised", make_supervised_learner, "the triplet loss on relaxed codes (Baseline noseq)");
     r.add("drlih-authors", make_authors_learner, "the DRLIH authors' public loss");
@@ -26,8 +26,9 @@ LearnerRegistry& learner_registry() {
   return registry;
 }
 
-std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback) {
-  return learner_registry().create(section.get_string("kind", fallback), section);
+std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback,
+                                      const EnvSpec& spec) {
+  return learner_registry().create(section.get_string("kind", fallback), section, spec);
 }
 
 }  // namespace hashrl

@@ -4,6 +4,8 @@
 //                  gradient of the global reward (eq. 9); see reinforce_learner.h
 //   supervised     the triplet loss on the relaxed codes alone (Baseline noseq)
 //   drlih-authors  the DRLIH authors' public loss (see authors_learner.cpp)
+#include <torch/nn/module.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -23,15 +25,18 @@ class Learner {
  public:
   virtual ~Learner() = default;
   virtual LossTerms loss(const Trajectory& trajectory) = 0;
-  // Parameters the learner itself trains (a learned critic's), beside the agent's and the env's.
-  virtual std::vector<torch::Tensor> parameters() { return {}; }
+  // What the learner itself trains (a learned critic), beside the agent and the env; trained by
+  // the same optimiser and saved in checkpoints. Null when it trains nothing.
+  virtual torch::nn::Module* module() { return nullptr; }
 };
 
-using LearnerRegistry = Registry<std::shared_ptr<Learner>, const ConfigSection&>;
+// Factories get the env's spec, so that a learner with parameters can size them up front.
+using LearnerRegistry = Registry<std::shared_ptr<Learner>, const ConfigSection&, const EnvSpec&>;
 LearnerRegistry& learner_registry();
 
 // The learner [learner] kind names, or `fallback` (the agent's default) when the key is not set.
-std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback);
+std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback,
+                                      const EnvSpec& spec);
 
 // The log-probability of each triplet's action group at each step: the sum over its three
 // images, [T, B].

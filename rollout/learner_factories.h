@@ -4,7 +4,7 @@
 
 namespace hashrl {
 
-std::shared_ptr<Learner> make_supervised_learner(const ConfigSection& section);
-std::shared_ptr<Learner> make_authors_learner(const ConfigSection& section);
+std::shared_ptr<Learner> make_supervised_learner(const ConfigSection& section, const EnvSpec& spec);
+std::shared_ptr<Learner> make_authors_learner(const ConfigSection& section, const EnvSpec& spec);
 
 }  // namespace hashrl

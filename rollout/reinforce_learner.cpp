@@ -7,12 +7,24 @@ namespace hashrl {
 ReinforceOptions ReinforceOptions::from_config(const ConfigSection& s) {
   ReinforceOptions o;
   o.signal(s.get_choice("signal", "group", {"group", "reward-to-go", "total"}));
-  o.baseline(s.get_choice("baseline", "batch-mean", {"none", "batch-mean"}));
+  o.baseline(s.get_choice("baseline", "batch-mean", {"none", "batch-mean", "critic"}));
+  if (o.baseline() == "critic") {
+    o.critic_hidden(s.get_int("critic_hidden", o.critic_hidden(), 1));
+    o.critic_coef(s.get_double("critic_coef", o.critic_coef(), 0.0));
+  }
   o.normalize(s.get_bool("normalize", false));
   o.pathwise(s.get_choice("pathwise", "global", {"none", "global", "all"}));
   o.pathwise_weight(s.get_double("pathwise_weight", 1.0, 0.0));
   o.entropy_coef(s.get_double("entropy_coef", 0.0, 0.0));
   return o;
+}
+
+ReinforceLearner::ReinforceLearner(ReinforceOptions options, const EnvSpec& spec) : options_(std::move(options)) {
+  if (options_.baseline() != "critic") return;
+  namespace nn = torch::nn;
+  critic_ = nn::Sequential(nn::Linear(3 * spec.feature_dim, options_.critic_hidden()), nn::ReLU(),
+                           nn::Linear(options_.critic_hidden(), spec.num_steps())).ptr();
+  critic_->to(spec.device);
 }
 
 LossTerms ReinforceLearner::loss(const Trajectory& tr) {
@@ -25,7 +37,16 @@ LossTerms ReinforceLearner::loss(const Trajectory& tr) {
   if (options_.signal() == "total") signal = signal + global.detach();
   if (options_.signal() == "reward-to-go") signal = (signal + global.detach()).flip(0).cumsum(0).flip(0);
   torch::Tensor advantage = signal;
+  torch::Tensor critic_loss = torch::zeros({}, signal.options());
   if (options_.baseline() == "batch-mean") advantage = advantage - advantage.mean(1, true);
+  if (critic_) {
+    // The value of each step for each triplet, from its three images' (detached) features.
+    const int64_t b = tr.batch_size, d = tr.features.size(1);
+    const auto input = tr.features.detach().view({3, b, d}).permute({1, 0, 2}).reshape({b, 3 * d});
+    const auto value = critic_->forward(input).t();  // [T, B]
+    critic_loss = (value - signal).pow(2).mean();
+    advantage = advantage - value.detach();
+  }
   if (options_.normalize()) advantage = advantage / (advantage.std() + 1e-8);
   const auto score = -(log_probs * advantage).sum(0).mean();
 
@@ -39,10 +60,12 @@ LossTerms ReinforceLearner::loss(const Trajectory& tr) {
   const auto entropy = torch::stack(entropies).mean();
 
   LossTerms out;
-  out.loss = score + options_.pathwise_weight() * pathwise - options_.entropy_coef() * entropy;
+  out.loss = score + options_.pathwise_weight() * pathwise - options_.entropy_coef() * entropy +
+             options_.critic_coef() * critic_loss;
   out.terms = {{"score", score.detach()},
                {"pathwise", pathwise.detach()},
                {"entropy", entropy.detach()},
+               {"critic", critic_loss.detach()},
                {"group_reward", group.detach().sum(0).mean()},
                {"global_reward", global.detach().sum(0).mean()}};
   return out;

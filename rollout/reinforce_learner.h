@@ -9,11 +9,16 @@
 // history that rewards computed from probs carry. Keys of [learner]:
 //   signal        = group      what weights log pi: group (Rg_t, the paper) | reward-to-go
 //                              (sum of the rewards from t on, global included) | total (Rg_t + RG on the last)
-//   baseline      = batch-mean none | batch-mean (per step, over the batch)
+//   baseline      = batch-mean none | batch-mean (per step, over the batch) | critic (a learned
+//                              value of each step from the triplet's features, fitted by MSE)
+//   critic_hidden = 64         critic: hidden width of its two-layer MLP
+//   critic_coef   = 0.5        critic: weight of its squared error in the loss
 //   normalize     = false      divide advantages by their standard deviation
 //   pathwise      = global     none | global (eq. 9) | all (global and group rewards)
 //   pathwise_weight = 1
 //   entropy_coef  = 0
+#include <torch/nn/modules/container/sequential.h>
+
 #include "hashrl/rollout/learner.h"
 
 namespace hashrl {
@@ -27,15 +32,20 @@ struct ReinforceOptions {
   TORCH_ARG(std::string, pathwise) = "global";
   TORCH_ARG(double, pathwise_weight) = 1.0;
   TORCH_ARG(double, entropy_coef) = 0.0;
+  TORCH_ARG(int64_t, critic_hidden) = 64;
+  TORCH_ARG(double, critic_coef) = 0.5;
 };
 
 class ReinforceLearner : public Learner {
  public:
-  explicit ReinforceLearner(ReinforceOptions options) : options_(std::move(options)) {}
+  // `spec` sizes the critic (3D inputs, one value per step) when baseline = critic.
+  ReinforceLearner(ReinforceOptions options, const EnvSpec& spec);
   LossTerms loss(const Trajectory& trajectory) override;
+  torch::nn::Module* module() override { return critic_ ? critic_.get() : nullptr; }
 
  private:
   ReinforceOptions options_;
+  std::shared_ptr<torch::nn::SequentialImpl> critic_;
 };
 
 }  // namespace hashrl

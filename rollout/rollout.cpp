@@ -11,6 +11,7 @@ Trajectory rollout(Env& env, Agent& agent, ActMode mode, std::optional<uint64_t>
   auto [obs, info] = env.reset(seed);
   Trajectory trajectory;
   trajectory.batch_size = spec.batch_size;
+  trajectory.features = obs.features;
   auto state = agent.initial_state(obs);
   std::vector<torch::Tensor> probs;
   for (int64_t t = 0; t < spec.num_steps(); ++t) {

@@ -12,6 +12,7 @@ namespace hashrl {
 
 struct Trajectory {
   int64_t batch_size = 0;            // B triplets (3B images)
+  torch::Tensor features;            // the observed image features [3B, D] (what a critic reads)
   std::vector<AgentStep> steps;      // one per action group: actions, log-probs [3B], entropies [3B]
   std::vector<torch::Tensor> rewards, group_rewards, global_rewards;  // [B] each, per step
   torch::Tensor bits;                // the final codes [3B, q]

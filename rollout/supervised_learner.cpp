@@ -22,7 +22,7 @@ class SupervisedLearner : public Learner {
 
 }  // namespace
 
-std::shared_ptr<Learner> make_supervised_learner(const ConfigSection&) {
+std::shared_ptr<Learner> make_supervised_learner(const ConfigSection&, const EnvSpec&) {
   return std::make_shared<SupervisedLearner>();
 }
 

@@ -44,10 +44,11 @@ Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)
   data_ = load_data(ConfigSection(config_, "data"));
   env_ = make_env(config_.get_string("env.kind", "HashEnv-v0"), config_, data_);
   agent_ = make_agent(config_, env_->spec());
-  learner_ = make_learner(ConfigSection(config_, "learner"), agent_->default_learner());
+  learner_ = make_learner(ConfigSection(config_, "learner"), agent_->default_learner(), env_->spec());
   parameters_ = agent_->module().parameters();
   for (const auto& p : env_->parameters()) parameters_.push_back(p);
-  for (const auto& p : learner_->parameters()) parameters_.push_back(p);
+  if (auto* module = learner_->module())
+    for (const auto& p : module->parameters()) parameters_.push_back(p);
   optimizer_ = make_optimizer(optim_, parameters_);
   config_.check_all_used();
 
@@ -57,10 +58,10 @@ Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)
 }
 
 void Trainer::resume() {
-  step_ = load_checkpoint(checkpoint_path(), *agent_, *env_, *optimizer_);
+  step_ = load_checkpoint(checkpoint_path(), *agent_, *env_, *learner_, *optimizer_);
 }
 
-void Trainer::checkpoint() { save_checkpoint(checkpoint_path(), *agent_, *env_, *optimizer_, step_); }
+void Trainer::checkpoint() { save_checkpoint(checkpoint_path(), *agent_, *env_, *learner_, *optimizer_, step_); }
 
 nlohmann::json Trainer::train_step() {
   const auto lr = optim_.lr_at(step_);

@@ -34,6 +34,13 @@ struct Tiny {
     }
     trajectory.bits = bits;
     trajectory.probs = probs;
+    trajectory.features = at::randn({3 * b, 5}, gen);
+  }
+
+  EnvSpec spec() const {
+    EnvSpec s;
+    s.code_length = t, s.group_size = 1, s.batch_size = b, s.feature_dim = 5;
+    return s;
   }
 
   // -A_t (b - p) for every image, with A [T, B] broadcast to the triplet's three images.
@@ -48,14 +55,14 @@ struct Tiny {
 
 TEST_CASE("REINFORCE with action groups: the gradient equals the hand-computed one") {
   Tiny tiny(1, 3);
-  ReinforceLearner learner(ReinforceOptions().baseline("none").pathwise("none"));
+  ReinforceLearner learner(ReinforceOptions().baseline("none").pathwise("none"), tiny.spec());
   learner.loss(tiny.trajectory).loss.backward();
   CHECK(torch::allclose(tiny.theta.grad(), tiny.expected_grad(tiny.group), 1e-5, 1e-6));
 }
 
 TEST_CASE("reward-to-go and the batch-mean baseline change the weights as documented") {
   Tiny tiny(4, 3);
-  ReinforceLearner learner(ReinforceOptions().signal("reward-to-go").baseline("batch-mean").pathwise("none"));
+  ReinforceLearner learner(ReinforceOptions().signal("reward-to-go").baseline("batch-mean").pathwise("none"), tiny.spec());
   learner.loss(tiny.trajectory).loss.backward();
   auto to_go = (tiny.group + tiny.global).flip(0).cumsum(0).flip(0);
   const auto advantage = to_go - to_go.mean(1, true);
@@ -64,8 +71,24 @@ TEST_CASE("reward-to-go and the batch-mean baseline change the weights as docume
 
 TEST_CASE("every loss term is logged apart") {
   Tiny tiny(2, 2);
-  ReinforceLearner learner(ReinforceOptions().entropy_coef(0.1));
+  ReinforceLearner learner(ReinforceOptions().entropy_coef(0.1), tiny.spec());
   const auto terms = learner.loss(tiny.trajectory);
-  for (const char* name : {"score", "pathwise", "entropy", "group_reward", "global_reward"})
+  for (const char* name : {"score", "pathwise", "entropy", "critic", "group_reward", "global_reward"})
     CHECK(terms.terms.count(name) == 1);
+}
+
+TEST_CASE("a learned critic is fitted to the signal and subtracted from it") {
+  Tiny tiny(4, 3);
+  ReinforceLearner learner(ReinforceOptions().baseline("critic").pathwise("none").critic_coef(1.0), tiny.spec());
+  REQUIRE(learner.module() != nullptr);
+  const auto terms = learner.loss(tiny.trajectory);
+  terms.loss.backward();
+  // The critic gets gradients from its squared error, and the score term uses signal - value.
+  for (const auto& p : learner.module()->parameters()) CHECK(p.grad().defined());
+  CHECK(terms.terms.at("critic").item<double>() > 0.0);
+  auto* critic = learner.module()->as<torch::nn::Sequential>();
+  REQUIRE(critic != nullptr);
+  const auto input = tiny.trajectory.features.view({3, 4, 5}).permute({1, 0, 2}).reshape({4, 15});
+  const auto advantage = tiny.group - critic->forward(input).t().detach();
+  CHECK(torch::allclose(tiny.theta.grad(), tiny.expected_grad(advantage), 1e-5, 1e-6));
 }

@@ -39,6 +39,12 @@ std::vector<torch::Tensor> parameters_of(Trainer& t) {
 
 TEST_CASE("a resumed run ends with the same parameters as an uninterrupted one") {
   const std::string a_dir = test::scratch_dir("uninterrupted"), b_dir = test::scratch_dir("resumed");
+  // With a learned critic, so that the learner's own state is part of what must resume.
+  auto trainer_config = [](int64_t steps) {
+    Config c = ::trainer_config(steps);
+    c.set("learner.baseline", "critic");
+    return c;
+  };
   Trainer a(trainer_config(6), a_dir);
   a.train();
   {
