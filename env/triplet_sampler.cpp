@@ -17,13 +17,14 @@ RandomTripletSampler::RandomTripletSampler(const torch::Tensor& labels, uint64_t
   // stays at block x N however large N is.
   const int64_t n = labels_.size(0);
   const auto l = labels_.to(torch::kFloat32);
-  const auto has_label = l.sum(1) > 0;
+  const auto has_label_tensor = (l.sum(1) > 0).contiguous();
+  const bool* has_label = has_label_tensor.data_ptr<bool>();
   for (int64_t begin = 0; begin < n; begin += 4096) {
     const int64_t end = std::min(n, begin + 4096);
     const auto shared = (l.slice(0, begin, end).mm(l.t()) > 0).sum(1);
     const auto* s = shared.data_ptr<int64_t>();
     for (int64_t i = begin; i < end; ++i) {
-      const bool positive = has_label[i].item<bool>() && s[i - begin] >= 2;
+      const bool positive = has_label[i] && s[i - begin] >= 2;
       const bool negative = s[i - begin] < n;
       if (positive && negative) anchors_.push_back(i);
     }
