@@ -125,7 +125,7 @@ void score_query(Scratch& s, int64_t q, int64_t n, const std::vector<double>& ha
     const double precision = static_cast<double>(++before[item.distance]) / rank;
     ap += precision;
     if (k > 0 && rank <= k) ap_k += precision, ++relevant_in_k;
-    for (size_t i = 0; i < hits.size(); ++i) hits[i] += rank <= options.precision_at[i];
+    for (size_t h = 0; h < hits.size(); ++h) hits[h] += rank <= options.precision_at[h];
   }
   // Items are visited in index order, not rank order, but the precision at each relevant rank
   // depends only on the rank, so the sums are exact.

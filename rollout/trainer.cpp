@@ -86,10 +86,11 @@ nlohmann::json Trainer::train_step() {
   optimizer_->step();
   // A finite gradient can still carry parameters past the float range (a learning rate far too
   // large); caught here, the next episode does not fail obscurely inside a Bernoulli draw.
-  for (const auto& p : parameters_)
-    if (!torch::isfinite(p).all().item<bool>())
-      fail("training stopped at step {}: the parameters are not finite after its update (learning rate too "
-           "large?); the last good checkpoint is '{}'", step_ + 1, checkpoint_path());
+  std::vector<torch::Tensor> finite;
+  for (const auto& p : parameters_) finite.push_back(torch::isfinite(p).all());
+  if (!torch::stack(finite).all().item<bool>())  // one host sync for all tensors, not one each
+    fail("training stopped at step {}: the parameters are not finite after its update (learning rate too "
+         "large?); the last good checkpoint is '{}'", step_ + 1, checkpoint_path());
   ++step_;
   return record;
 }
