@@ -1,6 +1,8 @@
 #include "hashrl/agents/agent.h"
 
+#include "hashrl/agents/hasher_agent.h"
 #include "hashrl/agents/policy_agent.h"
+#include "hashrl/common/error.h"
 
 namespace hashrl {
 namespace {
@@ -15,7 +17,17 @@ std::shared_ptr<Agent> make_policy_agent(const Config& config, const EnvSpec& sp
   return std::make_shared<PolicyAgent>(policy, options);
 }
 
+std::shared_ptr<Agent> make_hasher_agent(const Config& config, const EnvSpec& spec, const std::string& hasher) {
+  const ConfigSection section(config, "agent");
+  return std::make_shared<HasherAgent>(
+      hasher_registry().create(hasher, section, HasherShape{spec.feature_dim, spec.code_length}), spec);
+}
+
 }  // namespace
+
+void Agent::fit(const torch::Tensor&, const torch::Tensor&) {
+  fail("this agent is trained by gradient steps, not fitted in closed form");
+}
 
 AgentRegistry& agent_registry() {
   static AgentRegistry registry = [] {
@@ -29,6 +41,9 @@ AgentRegistry& agent_registry() {
       return make_policy_agent(c, s, "rnn",
                                PolicyAgentOptions().learner("drlih-authors").training_mode(ActMode::kGreedy));
     }, "the DRLIH authors' public variant: greedy bits, their loss weighting");
+    for (const auto& name : hasher_registry().names())
+      r.add(name, [name](const Config& c, const EnvSpec& s) { return make_hasher_agent(c, s, name); },
+            "classic baseline: " + hasher_registry().summary(name));
     return r;
   }();
   return registry;

@@ -44,10 +44,17 @@ class Agent {
   virtual std::string default_learner() const { return "reinforce"; }
   // How the agent acts while it trains.
   virtual ActMode training_mode() const { return ActMode::kSample; }
+
+  // Agents fitted in closed form (the classic hashers) return true, and the trainer calls fit()
+  // once with the training split's features [N, D] and multi-hot labels [N, L] instead of taking
+  // gradient steps.
+  virtual bool fitted_in_closed_form() const { return false; }
+  virtual void fit(const torch::Tensor& features, const torch::Tensor& labels);
 };
 
 using AgentRegistry = Registry<std::shared_ptr<Agent>, const Config&, const EnvSpec&>;
-// Built in: drlih, noseq, drlih-authors. (ng is drlih with env.group_size = 1: configs/ng.ini.)
+// Built in: drlih, noseq, drlih-authors, and the classic lsh, itq, sh, sdh (hasher_agent.h).
+// (ng is drlih with env.group_size = 1: configs/ng.ini.)
 AgentRegistry& agent_registry();
 
 // Builds the agent that [agent] kind names (default drlih) for an env of this spec, on its device.

@@ -5,6 +5,28 @@
 #include "hashrl/common/progress.h"
 
 namespace hashrl {
+namespace {
+
+torch::Tensor observe_batch(Env& env, const Dataset& data, const torch::Tensor& indices) {
+  const auto& items = data.has_images() ? data.images : data.features;
+  return env.observe_features(items.index_select(0, indices));
+}
+
+}  // namespace
+
+torch::Tensor encode_features(Env& env, const Dataset& data, const torch::Tensor& indices, int64_t batch_size,
+                              const std::string& label) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> batches;
+  Progress progress(label, indices.size(0), "img");
+  for (int64_t begin = 0; begin < indices.size(0); begin += batch_size) {
+    const int64_t end = std::min(indices.size(0), begin + batch_size);
+    batches.push_back(observe_batch(env, data, indices.slice(0, begin, end)));
+    progress.update(end);
+  }
+  progress.finish();
+  return torch::cat(batches);
+}
 
 torch::Tensor encode_codes(Env& env, Agent& agent, const Dataset& data, const torch::Tensor& indices,
                            int64_t batch_size, const std::string& label) {
@@ -15,12 +37,11 @@ torch::Tensor encode_codes(Env& env, Agent& agent, const Dataset& data, const to
   const bool was_training = module.is_training();
   module.eval();
   torch::NoGradGuard no_grad;
-  const auto& items = data.has_images() ? data.images : data.features;
   Progress progress(label, n, "img");
   for (int64_t begin = 0; begin < n; begin += batch_size) {
     const int64_t end = std::min(n, begin + batch_size);
     Observation obs;
-    obs.features = env.observe_features(items.index_select(0, indices.slice(0, begin, end)));
+    obs.features = observe_batch(env, data, indices.slice(0, begin, end));
     obs.bits = torch::zeros({end - begin, spec.code_length}, obs.features.options());
     auto state = agent.initial_state(obs);
     for (int64_t t = 0; t < spec.num_steps(); ++t) {

@@ -9,6 +9,11 @@
 
 namespace hashrl {
 
+// The features [indices.size(0), D] that the env observes for these items, on the env's device
+// (what closed-form agents are fitted on).
+torch::Tensor encode_features(Env& env, const Dataset& data, const torch::Tensor& indices, int64_t batch_size,
+                              const std::string& label);
+
 // uint8 codes in {0, 1}, [indices.size(0), q], on the CPU.
 torch::Tensor encode_codes(Env& env, Agent& agent, const Dataset& data, const torch::Tensor& indices,
                            int64_t batch_size, const std::string& label);

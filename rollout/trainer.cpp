@@ -95,8 +95,23 @@ nlohmann::json Trainer::train_step() {
   return record;
 }
 
+void Trainer::fit_closed_form() {
+  const auto start = std::chrono::steady_clock::now();
+  const auto& train = data_.split.train;
+  const auto features = encode_features(*env_, data_.data, train, eval_.batch_size, "encode training split");
+  agent_->fit(features, data_.data.labels.index_select(0, train).to(features.device()));
+  step_ = 1;
+  train_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log_->write({{"step", step_}, {"fitted_items", train.size(0)}, {"seconds", train_seconds_}});
+  checkpoint();
+}
+
 void Trainer::train_until(int64_t steps) {
   if (!log_) log_ = std::make_unique<MetricsLog>(out_dir_ + "/metrics.jsonl", /*append=*/step_ > 0);
+  if (agent_->fitted_in_closed_form()) {
+    if (step_ == 0 && steps > 0) fit_closed_form();
+    return;
+  }
   const int64_t images_per_step = env_->spec().num_images();
   Progress progress("train", steps, "step");
   const auto start = std::chrono::steady_clock::now();

@@ -57,6 +57,7 @@ class Trainer {
   // Trains until train.steps (from wherever it stands), checkpointing as it goes.
   void train() { train_until(train_.steps); }
   // Trains until the step counter reaches `steps` (benchmarks and tests time parts of a run).
+  // A closed-form agent is fitted instead, once.
   void train_until(int64_t steps);
   // Encodes queries and database, evaluates, writes codes/ and report.json; returns the report.
   nlohmann::json evaluate();
@@ -68,6 +69,9 @@ class Trainer {
   std::string checkpoint_path() const { return out_dir_ + "/checkpoint.pt"; }
 
  private:
+  // Fits a closed-form agent (a classic hasher) on the training split: its whole training, which
+  // counts as one step.
+  void fit_closed_form();
   // One optimiser step; throws naming the step and the term when anything is not finite.
   nlohmann::json train_step();
 

@@ -34,14 +34,20 @@ std::pair<int, std::string> run_hashrl(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-Config synthetic_config(int64_t code_length, int64_t group_size, int64_t batch_size) {
+Config synthetic_data_config(int64_t code_length, int64_t group_size, int64_t batch_size) {
   return Config::from_string(
       "[data]\nkind = synthetic\nqueries_per_label = 5\ntrain_per_label = 20\n"
       "[data.synthetic]\nclasses = 4\nper_class = 40\ndim = 16\nspread = 0.3\n"
       "[env]\ndevice = cpu\ncode_length = " + std::to_string(code_length) +
           "\ngroup_size = " + std::to_string(group_size) + "\nbatch_size = " + std::to_string(batch_size) +
-          "\n[encoder]\nkind = identity\n[policy]\nhidden = 16\n[train]\nseed = 3\n",
+          "\n[encoder]\nkind = identity\n[train]\nseed = 3\n",
       "synthetic_config");
+}
+
+Config synthetic_config(int64_t code_length, int64_t group_size, int64_t batch_size) {
+  Config config = synthetic_data_config(code_length, group_size, batch_size);
+  config.set("policy.hidden", "16", "synthetic_config");
+  return config;
 }
 
 }  // namespace hashrl::test

@@ -17,5 +17,7 @@ std::pair<int, std::string> run_hashrl(const std::string& args);
 
 // A small config over synthetic features: quick to build, for env, agent and trainer tests.
 Config synthetic_config(int64_t code_length = 8, int64_t group_size = 4, int64_t batch_size = 4);
+// The same without a [policy] section, for agents that have none (the classic hashers).
+Config synthetic_data_config(int64_t code_length = 8, int64_t group_size = 4, int64_t batch_size = 4);
 
 }  // namespace hashrl::test

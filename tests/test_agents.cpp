@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/agents/agent.h"
+#include "hashrl/agents/bernoulli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/env/env_registry.h"
 #include "support.h"
@@ -24,6 +25,10 @@ const std::vector<AgentCase> kAgents = {
     {"ng (k = 1)", {{"env.group_size", "1"}}},
     {"noseq", {{"agent.kind", "noseq"}}},
     {"drlih-authors", {{"agent.kind", "drlih-authors"}, {"policy.init", "features"}, {"policy.first_input", "hidden"}}},
+    {"lsh", {{"agent.kind", "lsh"}}},
+    {"itq", {{"agent.kind", "itq"}}},
+    {"sh", {{"agent.kind", "sh"}}},
+    {"sdh", {{"agent.kind", "sdh"}, {"agent.anchors", "16"}}},
 };
 
 }  // namespace
@@ -37,6 +42,8 @@ TEST_CASE("every agent passes the agent conformance checks") {
     auto agent = make_agent(config, env->spec());
     const auto& spec = env->spec();
     auto [obs, info] = env->reset(0);
+    if (agent->fitted_in_closed_form())  // fitted on the batch itself: anchors, positives, negatives
+      agent->fit(obs.features, torch::eye(3).repeat_interleave(spec.batch_size, 0));
     auto state = agent->initial_state(obs);
     torch::manual_seed(0);
 
@@ -52,7 +59,9 @@ TEST_CASE("every agent passes the agent conformance checks") {
     CHECK(step.action.bits.eq(0).logical_or(step.action.bits.eq(1)).all().item<bool>());
 
     // The log-probability is the Bernoulli log-likelihood of the bits.
-    const auto p = step.action.probs.detach().to(torch::kFloat64), b = step.action.bits.to(torch::kFloat64);
+    // (Clamped as bernoulli.h documents: closed-form agents emit probabilities of exactly 0 and 1.)
+    const auto p = step.action.probs.detach().to(torch::kFloat64).clamp(kMinProb, 1 - kMinProb);
+    const auto b = step.action.bits.to(torch::kFloat64);
     const auto expected = (b * p.log() + (1 - b) * (1 - p).log()).sum(1);
     CHECK(torch::allclose(step.log_prob.detach().to(torch::kFloat64), expected, 1e-4, 1e-4));
 

@@ -1,0 +1,58 @@
+// Iterative quantization (Gong & Lazebnik, CVPR 2011): project the centred features onto their
+// top q principal directions, V = (x - mean) P, then find the orthogonal rotation R that
+// minimises the quantization loss ||B - V R||^2 over binary codes B in {-1, 1}, alternating
+//   B = sign(V R)                       (fix R)
+//   R = S_hat S^T, where B^T V = S Omega S_hat^T   (fix B: orthogonal Procrustes)
+// from a random rotation. With iterations = 0 the rotation is the identity: PCA hashing (PCAH).
+#include <torch/torch.h>
+
+#include "hashrl/agents/classic/hasher_factories.h"
+#include "hashrl/agents/classic/pca.h"
+
+namespace hashrl {
+namespace {
+
+torch::Tensor signs(const torch::Tensor& x) { return torch::where(x >= 0, 1.0, -1.0).to(x.scalar_type()); }
+
+class ItqHasher : public Hasher {
+ public:
+  ItqHasher(const HasherShape& shape, int64_t iterations, uint64_t seed) : iterations_(iterations), seed_(seed) {
+    mean_ = register_buffer("mean", torch::zeros({shape.feature_dim}));
+    // P R in one matrix: scoring needs only their product.
+    projection_ = register_buffer("projection", torch::zeros({shape.feature_dim, shape.code_length}));
+  }
+
+  void fit(const torch::Tensor& features, const torch::Tensor&) override {
+    const int64_t q = projection_.size(1);
+    const auto pca = fit_pca(features, q);
+    const auto v = ((features - pca.mean).mm(pca.components)).to(torch::kFloat64);
+    auto rotation = torch::eye(q, torch::kFloat64);
+    if (iterations_ > 0) {
+      auto generator = seeded_generator(seed_);
+      rotation = std::get<0>(torch::linalg_qr(torch::randn({q, q}, generator, torch::kFloat64)));
+    }
+    for (int64_t i = 0; i < iterations_; ++i) {
+      const auto b = signs(v.mm(rotation));
+      const auto svd = torch::linalg_svd(b.t().mm(v), /*full_matrices=*/false);
+      rotation = std::get<2>(svd).t().mm(std::get<0>(svd).t());
+    }
+    mean_.copy_(pca.mean);
+    projection_.copy_(pca.components.to(torch::kFloat64).mm(rotation));
+  }
+
+  torch::Tensor project(const torch::Tensor& features) override { return (features - mean_).mm(projection_); }
+
+ private:
+  int64_t iterations_;
+  uint64_t seed_;
+  torch::Tensor mean_, projection_;
+};
+
+}  // namespace
+
+std::shared_ptr<Hasher> make_itq_hasher(const ConfigSection& section, const HasherShape& shape) {
+  return std::make_shared<ItqHasher>(shape, section.get_int("iterations", 50, 0),
+                                     static_cast<uint64_t>(section.get_int("seed", 0, 0)));
+}
+
+}  // namespace hashrl

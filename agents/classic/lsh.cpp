@@ -1,0 +1,37 @@
+// Locality-sensitive hashing by random hyperplanes (Charikar 2002): bit j = [w_j . (x - mean) > 0]
+// with w_j ~ N(0, I). Centring on the training mean keeps the bits balanced; nothing else is fitted.
+#include <torch/torch.h>
+
+#include "hashrl/agents/classic/hasher_factories.h"
+#include "hashrl/agents/classic/pca.h"
+
+namespace hashrl {
+namespace {
+
+class LshHasher : public Hasher {
+ public:
+  LshHasher(const HasherShape& shape, uint64_t seed) : seed_(seed) {
+    mean_ = register_buffer("mean", torch::zeros({shape.feature_dim}));
+    planes_ = register_buffer("planes", torch::zeros({shape.feature_dim, shape.code_length}));
+  }
+
+  void fit(const torch::Tensor& features, const torch::Tensor&) override {
+    auto generator = seeded_generator(seed_);
+    mean_.copy_(features.mean(0));
+    planes_.copy_(torch::randn(planes_.sizes(), generator, torch::kFloat32));
+  }
+
+  torch::Tensor project(const torch::Tensor& features) override { return (features - mean_).mm(planes_); }
+
+ private:
+  uint64_t seed_;
+  torch::Tensor mean_, planes_;
+};
+
+}  // namespace
+
+std::shared_ptr<Hasher> make_lsh_hasher(const ConfigSection& section, const HasherShape& shape) {
+  return std::make_shared<LshHasher>(shape, static_cast<uint64_t>(section.get_int("seed", 0, 0)));
+}
+
+}  // namespace hashrl

@@ -1,0 +1,100 @@
+// Supervised discrete hashing (Shen, Shen, Liu & Shen, CVPR 2015). Features are mapped through m
+// RBF anchors, phi(x)_a = exp(-||x - anchor_a||^2 / (2 sigma)), centred (sigma = the mean squared
+// distance to the anchors, anchors drawn from the training items). The codes B in {-1, 1}^{N x q}
+// are learned to be good for linear classification of the labels Y while a linear hash function
+// F(x) = phi(x) P follows them:
+//   min ||Y - B W||^2 + lambda ||W||^2 + nu ||B - phi P||^2
+// by alternating
+//   G-step  W = (B^T B + lambda I)^-1 B^T Y
+//   F-step  P = (phi^T phi + delta I)^-1 phi^T B
+//   B-step  discrete cyclic coordinate descent, one bit column at a time, with Q = Y W^T + nu phi P:
+//           B_l = sign(Q_l - B_{-l} W_{-l} w_l^T)
+// New items are hashed by sign(phi(x) P).
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "hashrl/agents/classic/hasher_factories.h"
+#include "hashrl/agents/classic/pca.h"
+
+namespace hashrl {
+namespace {
+
+struct SdhOptions {
+  int64_t anchors = 1000, iterations = 5, bit_sweeps = 3;
+  double lambda = 1.0, nu = 1e-5, delta = 1e-2;
+  uint64_t seed = 0;
+};
+
+torch::Tensor signs(const torch::Tensor& x) { return torch::where(x >= 0, 1.0, -1.0).to(x.scalar_type()); }
+
+class SdhHasher : public Hasher {
+ public:
+  SdhHasher(const HasherShape& shape, SdhOptions options) : options_(options) {
+    anchors_ = register_buffer("anchors", torch::zeros({options.anchors, shape.feature_dim}));
+    sigma_ = register_buffer("sigma", torch::ones({}));
+    kernel_mean_ = register_buffer("kernel_mean", torch::zeros({options.anchors}));
+    projection_ = register_buffer("projection", torch::zeros({options.anchors, shape.code_length}));
+  }
+
+  void fit(const torch::Tensor& features, const torch::Tensor& labels) override {
+    const int64_t n = features.size(0), q = projection_.size(1);
+    const int64_t m = std::min(options_.anchors, n);  // never more anchors than training items
+    auto generator = seeded_generator(options_.seed);
+    const auto picked = torch::randperm(n, generator, torch::kLong).slice(0, 0, m).to(features.device());
+    anchors_.resize_({m, features.size(1)}).copy_(features.index_select(0, picked));
+    const auto distances = squared_distances(features);
+    sigma_.fill_(distances.mean().item<double>());
+    auto kernel = torch::exp(-distances / (2 * sigma_));
+    kernel_mean_.resize_({m}).copy_(kernel.mean(0));
+    const auto phi = (kernel - kernel_mean_).to(torch::kFloat64);
+
+    const auto y = labels.to(phi.options());
+    auto b = signs(torch::randn({n, q}, generator, torch::kFloat64).to(phi.device()));
+    const auto gram = phi.t().mm(phi) + options_.delta * torch::eye(m, phi.options());
+    torch::Tensor p;
+    for (int64_t it = 0; it < options_.iterations; ++it) {
+      const auto w = torch::linalg_solve(b.t().mm(b) + options_.lambda * torch::eye(q, phi.options()), b.t().mm(y));
+      p = torch::linalg_solve(gram, phi.t().mm(b));
+      const auto target = y.mm(w.t()) + options_.nu * phi.mm(p);
+      const auto ww = w.mm(w.t());
+      for (int64_t sweep = 0; sweep < options_.bit_sweeps; ++sweep)
+        for (int64_t l = 0; l < q; ++l) {
+          // The other bits' contribution to reconstructing Y through row l of W.
+          const auto others = b.mv(ww.select(1, l)) - b.select(1, l) * ww[l][l];
+          b.select(1, l).copy_(signs(target.select(1, l) - others));
+        }
+    }
+    p = torch::linalg_solve(gram, phi.t().mm(b));
+    projection_.resize_({m, q}).copy_(p);
+  }
+
+  torch::Tensor project(const torch::Tensor& features) override {
+    const auto kernel = torch::exp(-squared_distances(features) / (2 * sigma_));
+    return (kernel - kernel_mean_).mm(projection_);
+  }
+
+ private:
+  torch::Tensor squared_distances(const torch::Tensor& x) const {
+    const auto cross = x.mm(anchors_.t());
+    return (x.pow(2).sum(1, true) + anchors_.pow(2).sum(1) - 2 * cross).clamp_min(0);
+  }
+
+  SdhOptions options_;
+  torch::Tensor anchors_, sigma_, kernel_mean_, projection_;
+};
+
+}  // namespace
+
+std::shared_ptr<Hasher> make_sdh_hasher(const ConfigSection& section, const HasherShape& shape) {
+  SdhOptions o;
+  o.anchors = section.get_int("anchors", o.anchors, 1);
+  o.iterations = section.get_int("iterations", o.iterations, 1);
+  o.bit_sweeps = section.get_int("bit_sweeps", o.bit_sweeps, 1);
+  o.lambda = section.get_double("lambda", o.lambda, 0);
+  o.nu = section.get_double("nu", o.nu, 0);
+  o.seed = static_cast<uint64_t>(section.get_int("seed", 0, 0));
+  return std::make_shared<SdhHasher>(shape, o);
+}
+
+}  // namespace hashrl
