@@ -13,6 +13,7 @@ int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
 int run_check_env(const std::vector<std::string>& args);
 int run_encode(const std::vector<std::string>& args);
+int run_serve(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -21,6 +22,7 @@ const std::vector<Command>& commands() {
       {"eval", "evaluate retrieval codes from .npy files (MAP, P@k, P@r2, PR)", run_eval},
       {"check-env", "run the environment conformance checks for a config", run_check_env},
       {"encode", "write a split's encoder features (and labels) to .npy, through the cache", run_encode},
+      {"serve", "answer retrieval queries over HTTP from a trained run", run_serve},
   };
   return table;
 }

@@ -30,10 +30,37 @@ void save_checkpoint(const std::string& path, Agent& agent, const Env& env, Lear
   write_file_atomic(path, bytes.str());
 }
 
-int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
-                        torch::optim::Optimizer& optimizer) {
+namespace {
+
+void require_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) fail("checkpoint '{}' does not exist", path);
+}
+
+[[noreturn]] void unloadable(const std::string& path, const c10::Error& e) {
+  fail("checkpoint '{}' cannot be loaded (truncated, or written for another config?): {}", path,
+       e.what_without_backtrace());
+}
+
+}  // namespace
+
+void load_weights(const std::string& path, Agent& agent, Env& env) {
+  require_file(path);
+  try {
+    torch::serialize::InputArchive root, agent_archive, env_archive;
+    root.load_from(path);
+    root.read("agent", agent_archive);
+    root.read("env", env_archive);
+    agent.module().load(agent_archive);
+    env.load(env_archive);
+  } catch (const c10::Error& e) {
+    unloadable(path, e);
+  }
+}
+
+int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
+                        torch::optim::Optimizer& optimizer) {
+  require_file(path);
   try {
     torch::serialize::InputArchive root, agent_archive, env_archive, learner_archive, optimizer_archive;
     root.load_from(path);
@@ -53,8 +80,7 @@ int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner
     generator.set_state(rng);
     return step.toInt();
   } catch (const c10::Error& e) {
-    fail("checkpoint '{}' cannot be loaded (truncated, or written for another config?): {}", path,
-         e.what_without_backtrace());
+    unloadable(path, e);
   }
 }
 

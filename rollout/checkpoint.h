@@ -22,4 +22,7 @@ void save_checkpoint(const std::string& path, Agent& agent, const Env& env, Lear
 int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
                         torch::optim::Optimizer& optimizer);
 
+// Restores only what encoding needs, the agent's and the env's weights (serving a trained run).
+void load_weights(const std::string& path, Agent& agent, Env& env);
+
 }  // namespace hashrl

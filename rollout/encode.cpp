@@ -28,6 +28,21 @@ torch::Tensor encode_features(Env& env, const Dataset& data, const torch::Tensor
   return torch::cat(batches);
 }
 
+torch::Tensor greedy_codes(Agent& agent, const EnvSpec& spec, const torch::Tensor& features) {
+  torch::NoGradGuard no_grad;
+  Observation obs;
+  obs.features = features;
+  obs.bits = torch::zeros({features.size(0), spec.code_length}, features.options());
+  auto state = agent.initial_state(obs);
+  for (int64_t t = 0; t < spec.num_steps(); ++t) {
+    auto [step, next] = agent.act(obs, state, ActMode::kGreedy);
+    obs.bits.slice(1, t * spec.group_size, (t + 1) * spec.group_size).copy_(step.action.bits);
+    obs.step = t + 1;
+    state = std::move(next);
+  }
+  return obs.bits;
+}
+
 torch::Tensor encode_codes(Env& env, Agent& agent, const Dataset& data, const torch::Tensor& indices,
                            int64_t batch_size, const std::string& label) {
   const EnvSpec& spec = env.spec();
@@ -40,17 +55,8 @@ torch::Tensor encode_codes(Env& env, Agent& agent, const Dataset& data, const to
   Progress progress(label, n, "img");
   for (int64_t begin = 0; begin < n; begin += batch_size) {
     const int64_t end = std::min(n, begin + batch_size);
-    Observation obs;
-    obs.features = observe_batch(env, data, indices.slice(0, begin, end));
-    obs.bits = torch::zeros({end - begin, spec.code_length}, obs.features.options());
-    auto state = agent.initial_state(obs);
-    for (int64_t t = 0; t < spec.num_steps(); ++t) {
-      auto [step, next] = agent.act(obs, state, ActMode::kGreedy);
-      obs.bits.slice(1, t * spec.group_size, (t + 1) * spec.group_size).copy_(step.action.bits);
-      obs.step = t + 1;
-      state = std::move(next);
-    }
-    codes.slice(0, begin, end).copy_(obs.bits.to(torch::kCPU, torch::kUInt8));
+    const auto features = observe_batch(env, data, indices.slice(0, begin, end));
+    codes.slice(0, begin, end).copy_(greedy_codes(agent, spec, features).to(torch::kCPU, torch::kUInt8));
     progress.update(end);
   }
   progress.finish();

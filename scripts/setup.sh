@@ -12,6 +12,7 @@ packages=(
   catch2                       # v2.13, the test framework
   dataset-fashion-mnist        # the default data set
   gnuplot-nox                  # plots of the retrieval curves
+  wrk                          # bench/serve_load.sh: the HTTP load test
   python3-torchvision          # tests only: the VGG round trip against torchvision (system python3)
 )
 

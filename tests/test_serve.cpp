@@ -1,0 +1,260 @@
+// hashrl serve (issue 9): every endpoint and every error, through a real HTTP client on loopback.
+#include <catch2/catch.hpp>
+#include <stb/stb_image_write.h>
+#include <torch/torch.h>
+
+#include <csignal>
+#include <thread>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hashrl/common/npy.h"
+#include "hashrl/rollout/trainer.h"
+#include "hashrl/serve/http_server.h"
+#include "http_client.h"
+#include "paths.h"
+#include "support.h"
+
+using namespace hashrl;
+using test::http_request;
+
+namespace {
+
+// A trained run on Fashion-MNIST that is quick to make: ITQ on pixels (fitted in about a second).
+const std::string& fashion_run() {
+  static const std::string dir = [] {
+    const auto out = test::scratch_dir("serve-run");
+    Config config = Config::from_file(std::string(paths::kSourceDir) + "/configs/classic.ini");
+    config.set("env.device", "cpu");
+    Trainer trainer(config, out);
+    trainer.train();
+    trainer.evaluate();
+    return out;
+  }();
+  return dir;
+}
+
+std::shared_ptr<TrainedRun> shared_run() {
+  static auto run = std::make_shared<TrainedRun>(fashion_run());
+  return run;
+}
+
+// The service on a free loopback port, served by its own threads for the test's lifetime.
+struct RunningServer {
+  explicit RunningServer(ServerOptions options = {}, ServiceLimits limits = {}) {
+    options.port = 0;
+    auto service = std::make_shared<QueryService>(shared_run(), limits);
+    server = std::make_unique<HttpServer>(options, [service](const ServiceRequest& r) { return service->handle(r); });
+    thread = std::thread([this] { server->run(false); });
+  }
+  ~RunningServer() {
+    server->stop();
+    thread.join();
+  }
+  uint16_t port() const { return server->port(); }
+
+  std::unique_ptr<HttpServer> server;
+  std::thread thread;
+};
+
+std::string png_of(const torch::Tensor& image) {  // uint8 [1, H, W]
+  std::string bytes;
+  auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
+  };
+  const auto pixels = image.contiguous();
+  REQUIRE(stbi_write_png_to_func(append, &bytes, static_cast<int>(image.size(2)), static_cast<int>(image.size(1)), 1,
+                                 pixels.data_ptr<uint8_t>(), static_cast<int>(image.size(2))));
+  return bytes;
+}
+
+// Database item `id`'s raw image: the run's split maps database ids to data set items.
+torch::Tensor database_image(int64_t id) {
+  static const auto images = [] {
+    Config config = Config::from_file(fashion_run() + "/config.ini");
+    return load_data(ConfigSection(config, "data"));
+  }();
+  return images.data.images[images.split.database[id].item<int64_t>()];
+}
+
+std::string code_string(int64_t id) {
+  std::string out;
+  const auto row = shared_run()->db_codes()[id];
+  for (int64_t j = 0; j < row.size(0); ++j) out += row[j].item<uint8_t>() ? '1' : '0';
+  return out;
+}
+
+nlohmann::json post_json(uint16_t port, const nlohmann::json& body, const std::string& target = "/query") {
+  const auto result = http_request(port, "POST", target, body.dump(), "application/json");
+  INFO(result.body);
+  REQUIRE(result.status == 200);
+  return result.json();
+}
+
+}  // namespace
+
+TEST_CASE("serve answers /health and /info", "[fashion][serve]") {
+  RunningServer running;
+  const auto health = http_request(running.port(), "GET", "/health");
+  CHECK(health.status == 200);
+  CHECK(health.json()["status"] == "ok");
+  const auto info = http_request(running.port(), "GET", "/info").json();
+  CHECK(info["code_length"] == 48);
+  CHECK(info["database_size"] == 69000);
+  CHECK(info["agent"] == "itq");
+  CHECK(info["encoder"] == "identity");
+  CHECK(info["input"]["kind"] == "image");
+  CHECK(info["input"]["height"] == 28);
+  CHECK(info["limits"]["max_k"] == 1000);
+}
+
+TEST_CASE("serve answers id, image, pixel and feature queries with the stored codes", "[fashion][serve]") {
+  RunningServer running;
+  const int64_t id = 1234;
+  const auto by_id = post_json(running.port(), {{"id", id}, {"k", 5}});
+  CHECK(by_id["code"] == code_string(id));
+  REQUIRE(by_id["results"].size() == 5);
+  CHECK(by_id["results"][0]["distance"] == 0);
+  for (size_t i = 1; i < 5; ++i) {  // (distance, id) order
+    const auto& a = by_id["results"][i - 1];
+    const auto& b = by_id["results"][i];
+    CHECK((a["distance"] < b["distance"] || (a["distance"] == b["distance"] && a["id"] < b["id"])));
+  }
+  CHECK(by_id["results"][0]["labels"].size() == 1);
+
+  // The image itself, as PNG bytes, as pixels and as (identity-encoder) features: the same code.
+  const auto image = database_image(id);
+  const auto png = http_request(running.port(), "POST", "/query?k=3", png_of(image), "image/png");
+  REQUIRE(png.status == 200);
+  CHECK(png.json()["code"] == code_string(id));
+  CHECK(png.json()["k"] == 3);
+  std::vector<int> pixels(image.data_ptr<uint8_t>(), image.data_ptr<uint8_t>() + image.numel());
+  CHECK(post_json(running.port(), {{"pixels", pixels}})["code"] == code_string(id));
+  std::vector<float> features;
+  for (const int p : pixels) features.push_back(p / 255.0f);
+  CHECK(post_json(running.port(), {{"features", features}})["code"] == code_string(id));
+  CHECK(post_json(running.port(), {{"id", id}})["results"].size() == 10);  // the default k
+}
+
+TEST_CASE("serve answers concurrent image queries correctly (batched encoding)", "[fashion][serve]") {
+  RunningServer running(ServerOptions{}, ServiceLimits{});
+  std::vector<std::thread> clients;
+  std::atomic<int> correct{0};
+  for (int c = 0; c < 8; ++c)
+    clients.emplace_back([&, c] {
+      for (int r = 0; r < 5; ++r) {
+        const int64_t id = c * 100 + r;
+        const auto result = http_request(running.port(), "POST", "/query?k=1", png_of(database_image(id)), "image/png");
+        if (result.status == 200 && result.json()["code"] == code_string(id)) ++correct;
+      }
+    });
+  for (auto& client : clients) client.join();
+  CHECK(correct == 40);
+}
+
+TEST_CASE("serve answers every client error with the right 4xx and a JSON message", "[fashion][serve]") {
+  ServerOptions options;
+  options.max_body_bytes = 64 << 10;
+  ServiceLimits limits;
+  limits.max_k = 50;
+  RunningServer running(options, limits);
+  const auto port = running.port();
+  auto expect = [&](const test::HttpResult& result, int status, const std::string& words) {
+    INFO(result.body);
+    CHECK(result.status == status);
+    const auto body = nlohmann::json::parse(result.body, nullptr, false);
+    REQUIRE(body.is_object());
+    CHECK(body["status"] == status);
+    CHECK_THAT(body["error"].get<std::string>(), Catch::Contains(words));
+  };
+  const std::string json = "application/json";
+  expect(http_request(port, "POST", "/query", "{\"id\": 5", json), 400, "not valid JSON");
+  expect(http_request(port, "POST", "/query", "[1, 2]", json), 400, "must be an object");
+  expect(http_request(port, "POST", "/query", R"({"id": 1, "pixels": [0]})", json), 400, "exactly one");
+  expect(http_request(port, "POST", "/query", R"({"id": "one"})", json), 400, "'id' must be an integer");
+  expect(http_request(port, "POST", "/query", R"({"pixels": [1, 2, 3]})", json), 400, "784 numbers");
+  expect(http_request(port, "POST", "/query", R"({"features": [1, "a"]})", json), 400, "numbers only");
+  expect(http_request(port, "POST", "/query", R"({"id": 69000})", json), 404, "no database item 69000");
+  expect(http_request(port, "POST", "/query", R"({"id": -1})", json), 404, "no database item");
+  expect(http_request(port, "POST", "/query?k=0", R"({"id": 1})", json), 400, "k must be");
+  expect(http_request(port, "POST", "/query?k=abc", R"({"id": 1})", json), 400, "k must be");
+  expect(http_request(port, "POST", "/query", R"({"id": 1, "k": 51})", json), 400, "from 1 to 50");
+  const auto get_query = http_request(port, "GET", "/query");
+  expect(get_query, 405, "POST only");
+  CHECK(get_query.allow == "POST");
+  expect(http_request(port, "POST", "/health"), 405, "GET only");
+  expect(http_request(port, "DELETE", "/info"), 405, "GET only");
+  expect(http_request(port, "GET", "/nowhere"), 404, "no such path");
+  expect(http_request(port, "POST", "/query", "hello", "text/plain"), 415, "text/plain");
+  expect(http_request(port, "POST", "/query", std::string(1000, 'x'), "image/png"), 422, "not an image");
+  expect(http_request(port, "POST", "/query", "", "image/png"), 400, "empty");
+  expect(http_request(port, "POST", "/query", std::string(100 << 10, 'x'), "image/png"), 413, "larger than the limit");
+  // A malformed request line gets a 400 before any handler runs.
+  CHECK_THAT(test::raw_exchange(port, "GARBAGE\r\n\r\n", std::chrono::milliseconds(2000)),
+             Catch::Contains("400 Bad Request"));
+  // And after all of it the server still answers.
+  CHECK(http_request(port, "GET", "/health").status == 200);
+}
+
+TEST_CASE("serve refuses an image whose header declares too many pixels before decoding it", "[fashion][serve]") {
+  ServiceLimits limits;
+  limits.max_image_pixels = 100;  // a 28 x 28 image has 784
+  RunningServer running(ServerOptions{}, limits);
+  const auto result = http_request(running.port(), "POST", "/query", png_of(database_image(0)), "image/png");
+  CHECK(result.status == 413);
+  CHECK_THAT(result.body, Catch::Contains("28x28"));
+}
+
+TEST_CASE("serve bounds connections and closes idle ones", "[fashion][serve]") {
+  ServerOptions options;
+  options.max_connections = 2;
+  options.request_timeout = std::chrono::milliseconds(500);
+  RunningServer running(options);
+  const auto port = running.port();
+  // Two idle connections fill the server; a third gets 503 at once.
+  std::vector<std::thread> idle;
+  std::vector<std::string> idle_replies(2);
+  for (int i = 0; i < 2; ++i)
+    idle.emplace_back([&, i] { idle_replies[i] = test::raw_exchange(port, "", std::chrono::milliseconds(3000)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_THAT(test::raw_exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::milliseconds(2000)),
+             Catch::Contains("503"));
+  // The idle ones are closed by the request timeout, well before the client's own 3 s wait.
+  const auto start = std::chrono::steady_clock::now();
+  for (auto& t : idle) t.join();
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2500));
+  CHECK(idle_replies[0].empty());
+  CHECK(http_request(port, "GET", "/health").status == 200);  // room again
+}
+
+TEST_CASE("hashrl serve binds to loopback and stops cleanly on SIGTERM and SIGINT", "[fashion][serve]") {
+  for (const int signal : {SIGTERM, SIGINT}) {
+    int out[2];
+    REQUIRE(::pipe(out) == 0);
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::dup2(out[1], STDOUT_FILENO);
+      ::close(out[0]);
+      ::execl(paths::kBinary, paths::kBinary, "--threads", "1", "serve", "--run", fashion_run().c_str(), "--port", "0",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string text;
+    char c;
+    while (text.find("(Ctrl-C stops)") == std::string::npos && ::read(out[0], &c, 1) == 1) text += c;
+    INFO(text);
+    const auto at = text.find("http://127.0.0.1:");
+    REQUIRE(at != std::string::npos);
+    const auto port = static_cast<uint16_t>(std::stoi(text.substr(at + 17)));
+    CHECK(http_request(port, "GET", "/health").status == 200);
+    ::kill(child, signal);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    while (::read(out[0], &c, 1) == 1) text += c;
+    CHECK_THAT(text, Catch::Contains("stopped"));
+    ::close(out[0]);
+  }
+}
