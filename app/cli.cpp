@@ -14,6 +14,7 @@ int run_eval(const std::vector<std::string>& args);
 int run_check_env(const std::vector<std::string>& args);
 int run_encode(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
+int run_experiment(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -22,6 +23,7 @@ const std::vector<Command>& commands() {
       {"eval", "evaluate retrieval codes from .npy files (MAP, P@k, P@r2, PR)", run_eval},
       {"check-env", "run the environment conformance checks for a config", run_check_env},
       {"encode", "write a split's encoder features (and labels) to .npy, through the cache", run_encode},
+      {"experiment", "run methods x code lengths x seeds and write the paper-style tables", run_experiment},
       {"serve", "answer retrieval queries over HTTP from a trained run", run_serve},
   };
   return table;
@@ -45,13 +47,13 @@ bool parse(const std::string& command, const std::vector<std::string>& args, po:
   options.add_options()("help,h", "show this help");
   try {
     po::store(po::command_line_parser(args).options(options).run(), vm);
+    if (vm.count("help")) {  // before notify(): --help needs none of the required options
+      std::cout << "usage: hashrl " << command << " " << usage << "\n\n" << options << "\n";
+      return false;
+    }
     po::notify(vm);
   } catch (const po::error& e) {
-    fail("hashrl {}: {} (see hashrl {} --help)", command, e.what(), command);
-  }
-  if (vm.count("help")) {
-    std::cout << "usage: hashrl " << command << " " << usage << "\n\n" << options << "\n";
-    return false;
+    fail("{} (see hashrl {} --help)", e.what(), command);
   }
   return true;
 }

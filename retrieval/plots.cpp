@@ -57,9 +57,9 @@ std::vector<std::string> plot_metrics(const RetrievalMetrics& m, const std::stri
   return {pr_image, pk_image};
 }
 
-std::string plot_precision_vs_code_length(
+std::string plot_metric_vs_code_length(
     const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>& methods,
-    const std::string& stem, const PlotOptions& o) {
+    const std::string& metric, const std::string& stem, const PlotOptions& o) {
   std::string data, plot;
   for (size_t i = 0; i < methods.size(); ++i) {
     data += "# " + methods[i].first + "\n";
@@ -70,8 +70,8 @@ std::string plot_precision_vs_code_length(
   }
   write_file_atomic(stem + ".dat", data);
   const std::string image = stem + "." + o.format;
-  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? "Precision within Hamming radius 2" : o.title,
-                                   "code length (bits)", "precision (radius 2)") + plot + "\n");
+  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, "code length (bits)", metric) +
+                                   plot + "\n");
   return image;
 }
 

@@ -1,0 +1,214 @@
+#include "hashrl/rollout/experiment.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "hashrl/common/error.h"
+#include "hashrl/common/files.h"
+#include "hashrl/retrieval/plots.h"
+#include "hashrl/rollout/trainer.h"
+
+namespace hashrl {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+// The largest divisor of q that is at most `limit`: equal action groups that cover q.
+int64_t group_size_for(int64_t q, int64_t limit) {
+  for (int64_t k = std::min(q, limit); k > 1; --k)
+    if (q % k == 0) return k;
+  return 1;
+}
+
+std::string run_name(const std::string& method, int64_t bits, uint64_t seed) {
+  return fmt::format("{}-{}b-s{}", method, bits, seed);
+}
+
+// One run: reused when finished with the same config, resumed when interrupted, else trained.
+nlohmann::json run_one(const Config& config, const std::string& dir, const std::string& label) {
+  const std::string identity = config.to_ini();  // before anything reads it: the config as given
+  const std::string identity_path = dir + "/experiment-run.ini";
+  const bool same = fs::exists(identity_path) && read_file(identity_path) == identity;
+  if (same && fs::exists(dir + "/report.json")) {
+    std::cout << fmt::format("{}: finished earlier, reused ({})", label, dir) << std::endl;
+    auto report = nlohmann::json::parse(read_file(dir + "/report.json"));
+    report["reused"] = true;
+    return report;
+  }
+  if (!same) fs::remove_all(dir);  // another config (or nothing): start afresh
+  fs::create_directories(dir);
+  write_file_atomic(identity_path, identity);
+  Trainer trainer(config, dir);
+  if (fs::exists(trainer.checkpoint_path())) {
+    std::cout << fmt::format("{}: resuming ({})", label, dir) << std::endl;
+    trainer.resume();
+  } else {
+    std::cout << fmt::format("{}: training ({})", label, dir) << std::endl;
+  }
+  trainer.train();
+  auto report = trainer.evaluate();
+  report["reused"] = false;
+  return report;
+}
+
+struct Cell {
+  std::vector<double> map, precision_r2, seconds;
+};
+
+std::string mean_text(const std::vector<double>& values, int digits) {
+  if (values.empty()) return "-";
+  double mean = 0;
+  for (const double v : values) mean += v / values.size();
+  if (values.size() == 1) return fmt::format("{:.{}f}", mean, digits);
+  double var = 0;
+  for (const double v : values) var += (v - mean) * (v - mean) / (values.size() - 1);
+  return fmt::format("{:.{}f} ± {:.{}f}", mean, digits, std::sqrt(var), digits);
+}
+
+double mean_of(const std::vector<double>& values) {
+  double mean = 0;
+  for (const double v : values) mean += v / values.size();
+  return mean;
+}
+
+std::string table(const ExperimentPlan& plan, const std::map<std::string, std::map<int64_t, Cell>>& cells,
+                  const std::string& title, std::vector<double> Cell::*field, int digits) {
+  std::string out = "## " + title + "\n\n| method |";
+  for (const auto q : plan.code_lengths) out += fmt::format(" {} bits |", q);
+  out += "\n|---|";
+  for (size_t i = 0; i < plan.code_lengths.size(); ++i) out += "---|";
+  out += "\n";
+  for (const auto& method : plan.methods) {
+    out += "| " + method.name + " |";
+    for (const auto q : plan.code_lengths) out += " " + mean_text(cells.at(method.name).at(q).*field, digits) + " |";
+    out += "\n";
+  }
+  return out + "\n";
+}
+
+// Where the paper's ordering DRLIH > ng > noseq holds, by MAP, for the methods of those names.
+std::string ordering(const ExperimentPlan& plan, const std::map<std::string, std::map<int64_t, Cell>>& cells) {
+  const std::vector<std::string> order = {"drlih", "ng", "noseq"};
+  for (const auto& name : order)
+    if (!cells.count(name)) return "";
+  std::string out = "## The paper's ordering (drlih > ng > noseq, by MAP)\n\n";
+  for (const auto q : plan.code_lengths) {
+    std::vector<double> m;
+    for (const auto& name : order) m.push_back(mean_of(cells.at(name).at(q).map));
+    const bool holds = m[0] > m[1] && m[1] > m[2];
+    out += fmt::format("- {} bits: {} (drlih {:.4f}, ng {:.4f}, noseq {:.4f})\n", q, holds ? "holds" : "does not hold",
+                       m[0], m[1], m[2]);
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+ExperimentPlan ExperimentPlan::from_config(const Config& config, const std::string& base_dir) {
+  ExperimentPlan plan;
+  const ConfigSection section(config, "experiment");
+  plan.code_lengths = section.get_int_list("code_lengths", plan.code_lengths);
+  std::vector<int64_t> seeds = section.get_int_list("seeds", {0});
+  plan.seeds = seeds;
+  plan.max_group_size = section.get_int("max_group_size", plan.max_group_size, 1);
+  plan.overrides = split_words(section.get_string("set", ""));
+  plan.plots = section.get_bool("plots", true);
+  const auto names = section.get_list("methods", {});
+  if (names.empty()) fail("config key '{}' names no method", section.key("methods"));
+  for (const auto& name : names) {
+    const ConfigSection method(config, "method." + name);
+    if (!method.has("config")) fail("method '{}' needs '{}' (the run config it trains)", name, method.key("config"));
+    fs::path path = method.get_string("config", "");
+    if (path.is_relative()) path = fs::path(base_dir) / path;
+    plan.methods.push_back({name, path.lexically_normal().string(), split_words(method.get_string("set", ""))});
+  }
+  for (const auto q : plan.code_lengths)
+    if (q < 1) fail("config key '{}': code lengths must be positive, got {}", section.key("code_lengths"), q);
+  config.check_all_used();
+  return plan;
+}
+
+Config experiment_run_config(const ExperimentPlan& plan, const ExperimentMethod& method, int64_t code_length,
+                             uint64_t seed) {
+  Config config = Config::from_file(method.config_path);
+  for (const auto& o : plan.overrides) config.apply_override(o);
+  for (const auto& o : method.overrides) config.apply_override(o);
+  const int64_t own_group = std::stoll(config.has("env.group_size") ? config.get_string("env.group_size", "12") : "12");
+  const std::string origin = "experiment";
+  config.set("env.code_length", std::to_string(code_length), origin);
+  config.set("env.group_size", std::to_string(group_size_for(code_length, std::min(own_group, plan.max_group_size))),
+             origin);
+  config.set("train.seed", std::to_string(seed), origin);
+  return config;
+}
+
+nlohmann::json run_experiment(const ExperimentPlan& plan, const std::string& out_dir) {
+  nlohmann::json results = nlohmann::json::array();
+  std::map<std::string, std::map<int64_t, Cell>> cells;
+  const size_t total = plan.methods.size() * plan.code_lengths.size() * plan.seeds.size();
+  size_t done = 0;
+  for (const auto& method : plan.methods)
+    for (const auto q : plan.code_lengths)
+      for (const auto seed : plan.seeds) {
+        const auto name = run_name(method.name, q, static_cast<uint64_t>(seed));
+        const auto label = fmt::format("[{}/{}] {}", ++done, total, name);
+        const auto report = run_one(experiment_run_config(plan, method, q, static_cast<uint64_t>(seed)),
+                                    out_dir + "/runs/" + name, label);
+        const auto& metrics = report["metrics"];
+        const double seconds = report["run"]["train_seconds"].get<double>() + report["run"]["eval_seconds"].get<double>();
+        auto& cell = cells[method.name][q];
+        cell.map.push_back(metrics["map"].get<double>());
+        cell.precision_r2.push_back(metrics["precision_within_radius"].get<double>());
+        cell.seconds.push_back(seconds);
+        results.push_back({{"method", method.name}, {"code_length", q}, {"seed", seed}, {"run", name},
+                           {"map", metrics["map"]}, {"map_tie_aware", metrics["map_tie_aware"]},
+                           {"precision_within_radius", metrics["precision_within_radius"]},
+                           {"precision_at_k", metrics["precision_at_k"]}, {"steps", report["run"]["steps"]},
+                           {"seconds", seconds}, {"reused", report["reused"]}});
+        std::cout << fmt::format("{}: MAP {:.4f}, precision within radius 2 {:.4f}, {:.0f} s", label,
+                                 cell.map.back(), cell.precision_r2.back(), seconds)
+                  << std::endl;
+      }
+
+  std::string md = "# Results\n\nMethods as rows, code lengths as columns (mean ± sample std over seeds " +
+                   fmt::format("{}", fmt::join(plan.seeds, ", ")) + "); every run in runs/.\n\n";
+  md += table(plan, cells, "MAP (full database, ties by index)", &Cell::map, 4);
+  md += table(plan, cells, "Precision within Hamming radius 2", &Cell::precision_r2, 4);
+  md += table(plan, cells, "Wall time per run, seconds (training + encoding + evaluation)", &Cell::seconds, 1);
+  md += ordering(plan, cells);
+  if (plan.plots) {
+    fs::create_directories(out_dir + "/plots");
+    std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>> map_curves, r2_curves;
+    for (const auto& method : plan.methods) {
+      map_curves.push_back({method.name, {}});
+      r2_curves.push_back({method.name, {}});
+      for (const auto q : plan.code_lengths) {
+        map_curves.back().second.emplace_back(q, mean_of(cells[method.name][q].map));
+        r2_curves.back().second.emplace_back(q, mean_of(cells[method.name][q].precision_r2));
+      }
+    }
+    md += "![MAP](" + fs::path(plot_metric_vs_code_length(map_curves, "MAP", out_dir + "/plots/map_vs_bits"))
+                          .lexically_relative(out_dir).string() + ")\n";
+    md += "![precision within radius 2](" +
+          fs::path(plot_metric_vs_code_length(r2_curves, "precision within Hamming radius 2",
+                                              out_dir + "/plots/precision_r2_vs_bits"))
+              .lexically_relative(out_dir).string() + ")\n";
+  }
+  write_file_atomic(out_dir + "/table.md", md);
+  write_file_atomic(out_dir + "/results.json", results.dump(2) + "\n");
+  return results;
+}
+
+}  // namespace hashrl

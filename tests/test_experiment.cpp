@@ -1,0 +1,83 @@
+// hashrl experiment (issue 8): the table, reused runs, and the group size at each code length.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "hashrl/common/files.h"
+#include "hashrl/rollout/experiment.h"
+#include "support.h"
+
+using namespace hashrl;
+
+namespace {
+
+// An experiment over synthetic data: two classic methods and a two-step DRLIH.
+std::string write_experiment(const std::string& dir, const std::string& drlih_steps) {
+  const Config run = test::synthetic_config(8, 4, 4);
+  std::ofstream(dir + "/synthetic.ini") << run.to_ini();
+  std::ofstream(dir + "/classic.ini") << test::synthetic_data_config(8, 4, 4).to_ini();
+  std::ofstream(dir + "/experiment.ini") << "[experiment]\ncode_lengths = 6,8\nmethods = drlih,itq,lsh\nplots = false\n"
+                                            "[method.drlih]\nconfig = synthetic.ini\nset = train.steps=" + drlih_steps +
+                                                " eval.batch_size=32\n"
+                                            "[method.itq]\nconfig = classic.ini\nset = agent.kind=itq\n"
+                                            "[method.lsh]\nconfig = classic.ini\nset = agent.kind=lsh\n";
+  return dir + "/experiment.ini";
+}
+
+ExperimentPlan plan_of(const std::string& path) {
+  return ExperimentPlan::from_config(Config::from_file(path), std::filesystem::path(path).parent_path().string());
+}
+
+}  // namespace
+
+TEST_CASE("an experiment writes the paper-style table and reuses finished runs") {
+  const auto dir = test::scratch_dir("experiment");
+  const auto out = dir + "/out";
+  const auto results = run_experiment(plan_of(write_experiment(dir, "2")), out);
+  REQUIRE(results.size() == 6);  // 3 methods x 2 code lengths
+  for (const auto& r : results) CHECK(r["reused"] == false);
+  const std::string table = read_file(out + "/table.md");
+  CHECK_THAT(table, Catch::Contains("| method | 6 bits | 8 bits |"));
+  CHECK_THAT(table, Catch::Contains("| itq |"));
+  CHECK_THAT(table, Catch::Contains("Precision within Hamming radius 2"));
+  CHECK(std::filesystem::exists(out + "/runs/drlih-6b-s0/report.json"));
+
+  // Run again: everything is reused, with the same numbers.
+  const auto again = run_experiment(plan_of(write_experiment(dir, "2")), out);
+  for (size_t i = 0; i < again.size(); ++i) {
+    CHECK(again[i]["reused"] == true);
+    CHECK(again[i]["map"] == results[i]["map"]);
+  }
+  // A method whose config changed is retrained; the others are still reused.
+  const auto changed = run_experiment(plan_of(write_experiment(dir, "3")), out);
+  for (const auto& r : changed) CHECK(r["reused"] == (r["method"] != "drlih"));
+  for (const auto& r : changed)
+    if (r["method"] == "drlih") CHECK(r["steps"] == 3);
+}
+
+TEST_CASE("an experiment uses the largest group size that divides each code length") {
+  const auto dir = test::scratch_dir("experiment-groups");
+  auto plan = plan_of(write_experiment(dir, "2"));
+  plan.max_group_size = 12;
+  plan.methods[0].overrides.push_back("env.group_size=12");  // the synthetic config's own k is 4
+  auto group_at = [&](int64_t q) {
+    return experiment_run_config(plan, plan.methods[0], q, 0).get_int("env.group_size", 0);
+  };
+  CHECK(group_at(48) == 12);
+  CHECK(group_at(32) == 8);
+  CHECK(group_at(12) == 12);
+  plan.max_group_size = 6;
+  CHECK(group_at(48) == 6);
+  // A method configured with k = 1 (ng) keeps it.
+  plan.methods[0].overrides.push_back("env.group_size=1");
+  CHECK(group_at(32) == 1);
+}
+
+TEST_CASE("an experiment file that names a method without a config is an error naming the key") {
+  const auto dir = test::scratch_dir("experiment-bad");
+  std::ofstream(dir + "/e.ini") << "[experiment]\nmethods = x\n";
+  CHECK_THROWS_WITH(plan_of(dir + "/e.ini"), Catch::Contains("method.x.config"));
+  std::ofstream(dir + "/f.ini") << "[experiment]\nmethods = x\ntypo = 1\n[method.x]\nconfig = a.ini\n";
+  CHECK_THROWS_WITH(plan_of(dir + "/f.ini"), Catch::Contains("experiment.typo"));
+}
