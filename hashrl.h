@@ -2,6 +2,8 @@
 // Everything a user of hashrl needs, in one include: envs, rewards, policies, agents, rollout,
 // learners, the trainer and retrieval metrics. Narrower headers compile faster.
 #include "hashrl/agents/agent.h"
+#include "hashrl/agents/classic/hasher.h"
+#include "hashrl/agents/hasher_agent.h"
 #include "hashrl/agents/policy_agent.h"
 #include "hashrl/common/config.h"
 #include "hashrl/common/npy.h"
@@ -14,6 +16,7 @@
 #include "hashrl/retrieval/report.h"
 #include "hashrl/rewards/code_reward.h"
 #include "hashrl/rewards/reward.h"
+#include "hashrl/rollout/experiment.h"
 #include "hashrl/rollout/learner.h"
 #include "hashrl/rollout/rollout.h"
 #include "hashrl/rollout/trainer.h"

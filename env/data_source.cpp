@@ -37,7 +37,7 @@ LoadedData load_data(const ConfigSection& s) {
   options.train_in_database = s.get_bool("train_in_database", true);
   options.queries_from_test_file = s.get_bool("queries_from_test_file", true);
   options.seed = static_cast<uint64_t>(s.get_int("split_seed", 0, 0));
-  const std::string protocol = s.get_choice("protocol", "per-label", {"per-label", "nus-wide"});
+  const std::string protocol = s.get_choice("protocol", "per-label", {"per-label", "nus-wide", "random"});
   const std::string split_dir = s.get_string("split_dir", "");
   if (protocol == "nus-wide") {
     auto nus = split_nus_wide(out.data, s.get_int("concepts", 21, 1), options);
@@ -48,6 +48,8 @@ LoadedData load_data(const ConfigSection& s) {
     out.split = load_split(split_dir, out.data.size());
   else if (protocol == "per-label")
     out.split = split_per_label(out.data, options);
+  else if (protocol == "random")
+    out.split = split_random(out.data, s.get_int("queries", 1000, 1), s.get_int("train", 5000, 1), options);
   return out;
 }
 

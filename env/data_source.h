@@ -7,7 +7,8 @@
 //   root =                      image-list: folder the list's paths are relative to
 //   labels =                    npy: labels .npy (class ids [N] or multi-hot [N, L])
 //   image_size = 224            image-list: decoded images are resized to this side
-//   protocol = per-label        per-label | nus-wide
+//   protocol = per-label        per-label | nus-wide | random
+//   queries = 1000, train = 5000  random: counts drawn uniformly (MIRFlickr-25K)
 //   queries_per_label = 100
 //   train_per_label = 500
 //   train_in_database = true

@@ -74,6 +74,30 @@ Split split_per_label(const Dataset& data, const SplitOptions& options) {
   return {sorted_index_tensor(query), sorted_index_tensor(train), sorted_index_tensor(database)};
 }
 
+Split split_random(const Dataset& data, int64_t queries, int64_t train, const SplitOptions& options) {
+  data.validate();
+  const int64_t n = data.size();
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed));
+  const bool by_file = options.queries_from_test_file && data.from_test_file.defined();
+  const auto test = by_file ? data.from_test_file.contiguous() : torch::Tensor();
+  std::vector<int64_t> query, training;
+  std::vector<bool> is_query(n, false), is_train(n, false);
+  for (const int64_t i : order)  // queries first, so that training items are drawn from the rest
+    if (static_cast<int64_t>(query.size()) < queries && (!by_file || test.data_ptr<bool>()[i]))
+      query.push_back(i), is_query[i] = true;
+  for (const int64_t i : order)
+    if (static_cast<int64_t>(training.size()) < train && !is_query[i] && (!by_file || !test.data_ptr<bool>()[i]))
+      training.push_back(i), is_train[i] = true;
+  if (static_cast<int64_t>(query.size()) < queries || static_cast<int64_t>(training.size()) < train)
+    fail("data set '{}' has {} items: too few for {} queries and {} training items", data.name, n, queries, train);
+  std::vector<int64_t> database;
+  for (int64_t i = 0; i < n; ++i)
+    if (!is_query[i] && (options.train_in_database || !is_train[i])) database.push_back(i);
+  return {sorted_index_tensor(query), sorted_index_tensor(training), sorted_index_tensor(database)};
+}
+
 NusWideSplit split_nus_wide(const Dataset& data, int64_t concepts, const SplitOptions& options) {
   data.validate();
   if (concepts < 1 || concepts > data.num_labels())

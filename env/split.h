@@ -32,6 +32,11 @@ struct SplitOptions {
 
 Split split_per_label(const Dataset& data, const SplitOptions& options);
 
+// Uniformly random counts, whatever the labels: `queries` queries and `train` training items (the
+// MIRFlickr-25K protocol: 1,000 and 5,000). Honours train_in_database, queries_from_test_file and
+// seed; throws naming the data set when it holds too few items.
+Split split_random(const Dataset& data, int64_t queries, int64_t train, const SplitOptions& options);
+
 // The NUS-WIDE protocol: keep the `concepts` most frequent labels (21), drop items that have
 // none of them, then 100 queries and 500 training items per concept (2,100 and 10,500); the
 // returned data set holds only the kept labels, and the split indexes into it.

@@ -79,3 +79,21 @@ TEST_CASE("the NUS-WIDE protocol keeps the most frequent concepts") {
   CHECK(nus.split.query.numel() == 20);
   CHECK(nus.split.train.numel() == 80);
 }
+
+TEST_CASE("random splits draw the asked counts, disjoint and reproducible from the seed") {
+  const auto data = make_synthetic(4, 50, 3, 0.1, 0);
+  SplitOptions o;
+  const auto a = split_random(data, 30, 70, o), b = split_random(data, 30, 70, o);
+  CHECK(a.query.equal(b.query));
+  CHECK(a.train.equal(b.train));
+  CHECK(a.query.numel() == 30);
+  CHECK(a.train.numel() == 70);
+  CHECK(a.database.numel() == 170);
+  CHECK(!torch::isin(a.train, a.query).any().item<bool>());
+  CHECK(!torch::isin(a.database, a.query).any().item<bool>());
+  o.train_in_database = false;
+  CHECK(split_random(data, 30, 70, o).database.numel() == 100);
+  o.seed = 2;
+  CHECK(!split_random(data, 30, 70, o).query.equal(a.query));
+  CHECK_THROWS_WITH(split_random(data, 150, 60, o), Catch::Contains("too few"));
+}
