@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/policies/elman_group.h"
 
 namespace hashrl {
 
@@ -57,7 +58,6 @@ RecurrentState DrlihPolicy::initial_state(const torch::Tensor& raw_features) {
 }
 
 RecurrentState DrlihPolicy::cell_step(const torch::Tensor& input, const RecurrentState& state) {
-  if (rnn_) return {rnn_->forward(input, state[0])};
   if (gru_) return {gru_->forward(input, state[0])};
   auto [h, c] = lstm_->forward(input, std::make_tuple(state[0], state[1]));
   return {h, c};
@@ -70,13 +70,19 @@ std::pair<torch::Tensor, RecurrentState> DrlihPolicy::forward(const torch::Tenso
   RecurrentState s = state;
   // x_0 = i (through W_xi), then x_t = c_{t-1} (eq. 5 and the text after it).
   torch::Tensor x = options_.features_as_first_input() ? input_->forward(features) : s[0];
-  std::vector<torch::Tensor> hidden;
-  for (int64_t j = 0; j < k; ++j) {
-    s = cell_step(x, s);
-    hidden.push_back(s[0]);
-    x = s[0];
+  torch::Tensor c;  // [N, k, H]
+  if (rnn_) {       // the paper's cell: the whole group as one node (elman_group.h says why)
+    c = elman_group(x, s[0], rnn_->weight_ih, rnn_->weight_hh, rnn_->bias_ih, rnn_->bias_hh, k);
+    s = {c.select(1, k - 1)};
+  } else {
+    std::vector<torch::Tensor> hidden;
+    for (int64_t j = 0; j < k; ++j) {
+      s = cell_step(x, s);
+      hidden.push_back(s[0]);
+      x = s[0];
+    }
+    c = torch::stack(hidden, 1);
   }
-  const auto c = torch::stack(hidden, 1);  // [N, k, H]
   torch::Tensor logits;
   if (options_.per_bit_head()) {
     const auto w = head_->weight.narrow(0, group * k, k);  // [k, H]

@@ -44,7 +44,7 @@ class DrlihPolicy : public Policy {
   const DrlihPolicyOptions& options() const { return options_; }
 
  private:
-  // One RNN step: input [N, H], state -> new state; state[0] is the hidden vector c_t.
+  // One GRU or LSTM step: input [N, H], state -> new state; state[0] is the hidden vector c_t.
   RecurrentState cell_step(const torch::Tensor& input, const RecurrentState& state);
 
   DrlihPolicyOptions options_;
