@@ -33,51 +33,33 @@ struct RelevantItem {
 
 // Per-thread scratch, O(q + database).
 struct Scratch {
-  std::vector<int64_t> count, count_second, relevant, start, relevant_before;
+  std::vector<int64_t> count, relevant, start, relevant_before;
   std::vector<RelevantItem> items;  // room for the whole database; the first num_items are set
   int64_t num_items = 0;
   Scratch(int64_t q, int64_t database)
-      : count(q + 1), count_second(q + 1), relevant(q + 1), start(q + 1), relevant_before(q + 1),
+      : count(q + 1), relevant(q + 1), start(q + 1), relevant_before(q + 1),
         items(static_cast<size_t>(database)) {}
 };
 
 // First pass: the histogram of distances and the relevant items in index order. Branch-free:
 // relevance is data (about 1 in 10 on ten classes) and would mispredict, so every item is written
-// to the next free slot, which advances only when the item is relevant. The two halves of the
-// database are walked side by side with a histogram each: one histogram serialises on
-// count[d]++ whenever neighbours share a distance (the common case), two independent chains do
-// not wait on each other. The second half's places are then offset by the first half's counts.
+// to the next free slot, which advances only when the item is relevant.
 template <int CodeWords, int LabelWords>
 void histogram(const uint64_t* qc, const uint64_t* ql, const PackedBits& db_codes, const PackedBits& db_labels,
                Scratch& s) {
   const int64_t cw = CodeWords ? CodeWords : db_codes.words, lw = LabelWords ? LabelWords : db_labels.words;
   std::fill(s.count.begin(), s.count.end(), 0);
-  std::fill(s.count_second.begin(), s.count_second.end(), 0);
-  int64_t* first_count = s.count.data();
-  int64_t* second_count = s.count_second.data();
+  int64_t* count = s.count.data();
   const uint64_t* dc = db_codes.data.data();
   const uint64_t* dl = db_labels.data.data();
-  const int64_t n = db_codes.rows, half = n / 2;
-  RelevantItem* first = s.items.data();          // relevant items of [0, half): at most half
-  RelevantItem* second = s.items.data() + half;  // those of [half, n)
-  int64_t found_first = 0, found_second = 0;
-  auto visit = [&](int64_t j, int64_t* count, RelevantItem* out, int64_t& found) {
+  RelevantItem* out = s.items.data();
+  int64_t found = 0;
+  for (int64_t j = 0; j < db_codes.rows; ++j) {
     const int d = hamming_distance(qc, dc + j * cw, cw);
     out[found] = {static_cast<uint32_t>(d), static_cast<uint32_t>(count[d]++)};
     found += shares_label(ql, dl + j * lw, lw);
-  };
-  for (int64_t j = 0; j < half; ++j) {
-    visit(j, first_count, first, found_first);
-    visit(half + j, second_count, second, found_second);
   }
-  if (n % 2) visit(n - 1, second_count, second, found_second);
-  for (int64_t i = 0; i < found_second; ++i) {
-    RelevantItem item = second[i];
-    item.place += static_cast<uint32_t>(first_count[item.distance]);
-    first[found_first + i] = item;  // never overtakes the read: found_first <= half
-  }
-  for (size_t d = 0; d < s.count.size(); ++d) s.count[d] += s.count_second[d];
-  s.num_items = found_first + found_second;
+  s.num_items = found;
 }
 
 // harmonic[i] = 1 + 1/2 + ... + 1/i, so that sums of 1/rank over a bucket cost O(1).
