@@ -135,15 +135,17 @@ ServiceReply QueryService::query(const ServiceRequest& request, const std::strin
   }
 
   nlohmann::json results = nlohmann::json::array();
+  const auto labels = run_->db_labels().accessor<uint8_t, 2>();  // no per-element item() on the hot path
   for (const auto& hit : index_.search(code, k)) {
-    nlohmann::json labels = nlohmann::json::array();
-    const auto row = run_->db_labels()[hit.id];
-    for (int64_t l = 0; l < row.size(0); ++l)
-      if (row[l].item<uint8_t>()) labels.push_back(l);
-    results.push_back({{"id", hit.id}, {"distance", hit.distance}, {"labels", labels}});
+    nlohmann::json ids = nlohmann::json::array();
+    for (int64_t l = 0; l < labels.size(1); ++l)
+      if (labels[hit.id][l]) ids.push_back(l);
+    results.push_back({{"id", hit.id}, {"distance", hit.distance}, {"labels", ids}});
   }
+  const auto bits_of_code = code.contiguous();
+  const uint8_t* bit = bits_of_code.data_ptr<uint8_t>();
   std::string bits;
-  for (int64_t j = 0; j < code.size(0); ++j) bits += code[j].item<uint8_t>() ? '1' : '0';
+  for (int64_t j = 0; j < code.size(0); ++j) bits += bit[j] ? '1' : '0';
   return {200, {{"code", bits}, {"k", k}, {"results", results}}, {}};
 }
 
