@@ -67,20 +67,19 @@ struct Cell {
   std::vector<double> map, precision_r2, seconds;
 };
 
-std::string mean_text(const std::vector<double>& values, int digits) {
-  if (values.empty()) return "-";
-  double mean = 0;
-  for (const double v : values) mean += v / values.size();
-  if (values.size() == 1) return fmt::format("{:.{}f}", mean, digits);
-  double var = 0;
-  for (const double v : values) var += (v - mean) * (v - mean) / (values.size() - 1);
-  return fmt::format("{:.{}f} ± {:.{}f}", mean, digits, std::sqrt(var), digits);
-}
-
 double mean_of(const std::vector<double>& values) {
   double mean = 0;
   for (const double v : values) mean += v / values.size();
   return mean;
+}
+
+std::string mean_text(const std::vector<double>& values, int digits) {
+  if (values.empty()) return "-";
+  const double mean = mean_of(values);
+  if (values.size() == 1) return fmt::format("{:.{}f}", mean, digits);
+  double var = 0;
+  for (const double v : values) var += (v - mean) * (v - mean) / (values.size() - 1);
+  return fmt::format("{:.{}f} ± {:.{}f}", mean, digits, std::sqrt(var), digits);
 }
 
 std::string table(const ExperimentPlan& plan, const std::map<std::string, std::map<int64_t, Cell>>& cells,
@@ -145,7 +144,7 @@ Config experiment_run_config(const ExperimentPlan& plan, const ExperimentMethod&
   Config config = Config::from_file(method.config_path);
   for (const auto& o : plan.overrides) config.apply_override(o);
   for (const auto& o : method.overrides) config.apply_override(o);
-  const int64_t own_group = std::stoll(config.has("env.group_size") ? config.get_string("env.group_size", "12") : "12");
+  const int64_t own_group = config.get_int("env.group_size", 12, 1);
   const std::string origin = "experiment";
   config.set("env.code_length", std::to_string(code_length), origin);
   config.set("env.group_size", std::to_string(group_size_for(code_length, std::min(own_group, plan.max_group_size))),

@@ -12,8 +12,6 @@
 namespace hashrl {
 namespace {
 
-torch::Tensor signs(const torch::Tensor& x) { return torch::where(x >= 0, 1.0, -1.0).to(x.scalar_type()); }
-
 class ItqHasher : public Hasher {
  public:
   ItqHasher(const HasherShape& shape, int64_t iterations, uint64_t seed) : iterations_(iterations), seed_(seed) {

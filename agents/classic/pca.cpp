@@ -21,6 +21,8 @@ Pca fit_pca(const torch::Tensor& x, int64_t r) {
   return {mean.to(x.scalar_type()), top.to(x.scalar_type())};
 }
 
+torch::Tensor signs(const torch::Tensor& x) { return torch::where(x >= 0, 1.0, -1.0).to(x.scalar_type()); }
+
 torch::Generator seeded_generator(uint64_t seed) { return at::detail::createCPUGenerator(seed); }
 
 }  // namespace hashrl

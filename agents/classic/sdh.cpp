@@ -26,8 +26,6 @@ struct SdhOptions {
   uint64_t seed = 0;
 };
 
-torch::Tensor signs(const torch::Tensor& x) { return torch::where(x >= 0, 1.0, -1.0).to(x.scalar_type()); }
-
 class SdhHasher : public Hasher {
  public:
   SdhHasher(const HasherShape& shape, SdhOptions options) : options_(options) {
