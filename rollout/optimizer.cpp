@@ -16,6 +16,7 @@ OptimizerSettings OptimizerSettings::from_config(const ConfigSection& s) {
   o.lr_step = s.get_int("lr_step", o.lr_step, 0);
   o.lr_gamma = s.get_double("lr_gamma", o.lr_gamma, 0.0);
   o.clip_grad_norm = s.get_double("clip_grad_norm", o.clip_grad_norm, 0.0);
+  o.encoder_lr_scale = s.get_double("encoder_lr_scale", o.encoder_lr_scale, 0.0);
   return o;
 }
 
@@ -23,17 +24,26 @@ double OptimizerSettings::lr_at(int64_t step) const {
   return lr_step > 0 ? lr * std::pow(lr_gamma, static_cast<double>(step / lr_step)) : lr;
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& s,
-                                                        std::vector<torch::Tensor> parameters) {
-  if (s.kind == "adam")
-    return std::make_unique<torch::optim::Adam>(
-        std::move(parameters), torch::optim::AdamOptions(s.lr).weight_decay(s.weight_decay));
-  return std::make_unique<torch::optim::SGD>(
-      std::move(parameters), torch::optim::SGDOptions(s.lr).momentum(s.momentum).weight_decay(s.weight_decay));
+std::vector<torch::Tensor> TrainableParameters::all() const {
+  auto out = agent;
+  out.insert(out.end(), encoder.begin(), encoder.end());
+  return out;
 }
 
-void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
-  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& s,
+                                                        const TrainableParameters& parameters) {
+  std::vector<torch::optim::OptimizerParamGroup> groups{torch::optim::OptimizerParamGroup(parameters.agent)};
+  if (!parameters.encoder.empty()) groups.emplace_back(parameters.encoder);
+  if (s.kind == "adam")
+    return std::make_unique<torch::optim::Adam>(groups, torch::optim::AdamOptions(s.lr).weight_decay(s.weight_decay));
+  return std::make_unique<torch::optim::SGD>(
+      groups, torch::optim::SGDOptions(s.lr).momentum(s.momentum).weight_decay(s.weight_decay));
+}
+
+void set_learning_rate(torch::optim::Optimizer& optimizer, const OptimizerSettings& settings, int64_t step) {
+  auto& groups = optimizer.param_groups();
+  const double lr = settings.lr_at(step);
+  for (size_t g = 0; g < groups.size(); ++g) groups[g].options().set_lr(g == 0 ? lr : lr * settings.encoder_lr_scale);
 }
 
 }  // namespace hashrl

@@ -45,11 +45,11 @@ Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)
   env_ = make_env(config_.get_string("env.kind", "HashEnv-v0"), config_, data_);
   agent_ = make_agent(config_, env_->spec());
   learner_ = make_learner(ConfigSection(config_, "learner"), agent_->default_learner(), env_->spec());
-  parameters_ = agent_->module().parameters();
-  for (const auto& p : env_->parameters()) parameters_.push_back(p);
+  TrainableParameters trainable{agent_->module().parameters(), env_->parameters()};
   if (auto* module = learner_->module())
-    for (const auto& p : module->parameters()) parameters_.push_back(p);
-  optimizer_ = make_optimizer(optim_, parameters_);
+    for (const auto& p : module->parameters()) trainable.agent.push_back(p);
+  optimizer_ = make_optimizer(optim_, trainable);
+  parameters_ = trainable.all();
   config_.check_all_used();
 
   std::filesystem::create_directories(out_dir_ + "/codes");
@@ -65,7 +65,7 @@ void Trainer::checkpoint() { save_checkpoint(checkpoint_path(), *agent_, *env_, 
 
 nlohmann::json Trainer::train_step() {
   const auto lr = optim_.lr_at(step_);
-  set_learning_rate(*optimizer_, lr);
+  set_learning_rate(*optimizer_, optim_, step_);
   agent_->module().train();
   auto trajectory = rollout(*env_, *agent_, agent_->training_mode());
   auto terms = learner_->loss(trajectory);

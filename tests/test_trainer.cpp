@@ -123,3 +123,17 @@ TEST_CASE("drlih learns on Fashion-MNIST with the default CPU config", "[fashion
   INFO("untrained MAP " << untrained << ", trained MAP " << trained);
   CHECK(trained > untrained + 0.1);
 }
+
+TEST_CASE("the encoder's parameters take their own learning-rate scale, on the schedule") {
+  OptimizerSettings settings = OptimizerSettings::from_config(ConfigSection(
+      Config::from_string("[optim]\nkind = adam\nlr = 0.01\nlr_step = 10\nlr_gamma = 0.5\nencoder_lr_scale = 3\n"),
+      "optim"));
+  const auto agent = torch::zeros({2}, torch::requires_grad()), encoder = torch::zeros({3}, torch::requires_grad());
+  auto optimizer = make_optimizer(settings, {{agent}, {encoder}});
+  REQUIRE(optimizer->param_groups().size() == 2);
+  set_learning_rate(*optimizer, settings, 10);
+  CHECK(optimizer->param_groups()[0].options().get_lr() == Approx(0.005));
+  CHECK(optimizer->param_groups()[1].options().get_lr() == Approx(0.015));
+  // Without encoder parameters (a frozen encoder) there is one group.
+  CHECK(make_optimizer(settings, {{agent}, {}})->param_groups().size() == 1);
+}
