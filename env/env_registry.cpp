@@ -20,11 +20,11 @@ EncoderInput encoder_input_of(const Dataset& data) {
 namespace {
 
 std::unique_ptr<Env> make_hash_env(const Config& config, const LoadedData& data) {
-  const auto options = HashEnvOptions::from_config(ConfigSection(config, "env"));
+  const auto seed = static_cast<uint64_t>(config.get_int("train.seed", 0, 0));
+  const auto options = HashEnvOptions::from_config(ConfigSection(config, "env")).seed(seed);
   auto train = data.data.subset(data.split.train);
   auto encoder = make_encoder(ConfigSection(config, "encoder"), encoder_input_of(train));
   auto reward = make_reward(ConfigSection(config, "reward"));
-  const auto seed = static_cast<uint64_t>(config.get_int("train.seed", 0, 0));
   auto sampler = make_triplet_sampler(ConfigSection(config, "sampler"), train.labels, seed);
   return std::make_unique<HashEnv>(options, std::move(train), std::move(encoder), std::move(reward),
                                    std::move(sampler));
