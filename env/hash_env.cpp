@@ -26,6 +26,7 @@ HashEnvOptions HashEnvOptions::from_config(const ConfigSection& s) {
   o.batch_size(s.get_int("batch_size", 16));
   o.device(parse_device(s.get_string("device", "auto")));
   o.feature_cache_dir(s.get_string("feature_cache_dir", ""));
+  o.augment(AugmentOptions::from_config(s));
   o.validate();
   return o;
 }
@@ -43,7 +44,8 @@ HashEnv::HashEnv(HashEnvOptions options, Dataset train, std::shared_ptr<Encoder>
     : options_(std::move(options)),
       encoder_(std::move(encoder)),
       reward_(std::move(reward)),
-      sampler_(std::move(sampler)) {
+      sampler_(std::move(sampler)),
+      augment_(options_.augment(), options_.seed()) {
   options_.validate();
   train.validate();
   if (train.size() == 0) fail("HashEnv: the training split of '{}' is empty", train.name);
@@ -51,12 +53,16 @@ HashEnv::HashEnv(HashEnvOptions options, Dataset train, std::shared_ptr<Encoder>
   train_ = std::move(train);
   if (train_.has_images()) train_.images = train_.images.to(device);
   else train_.features = train_.features.to(device);
+  train_.labels = train_.labels.to(device);
   encoder_->to(device);
   spec_.code_length = options_.code_length();
   spec_.group_size = options_.group_size();
   spec_.batch_size = options_.batch_size();
   spec_.feature_dim = encoder_->output_dim();
   spec_.device = device;
+  if (options_.augment().enabled() && !(train_.has_images() && encoder_->trainable()))
+    fail("env.augment_shift / env.augment_flip need a trainable encoder over images: a frozen "
+         "encoder's features are computed once, and precomputed features cannot be shifted");
   if (!encoder_->trainable()) {
     const auto& items = train_.has_images() ? train_.images : train_.features;
     train_features_ = cached_features(*encoder_, items, options_.feature_cache_dir(), 256, "encode training split",
@@ -82,6 +88,7 @@ void HashEnv::save(torch::serialize::OutputArchive& archive) const {
   encoder_->save(encoder);
   archive.write("encoder", encoder);
   archive.write("sampler", c10::IValue(sampler_->state()));
+  archive.write("augment_rng", augment_.state());
 }
 
 void HashEnv::load(torch::serialize::InputArchive& archive) {
@@ -91,18 +98,26 @@ void HashEnv::load(torch::serialize::InputArchive& archive) {
   c10::IValue sampler;
   archive.read("sampler", sampler);
   sampler_->set_state(sampler.toStringRef());
+  // Checkpoints from before augmentation existed have no generator state; they never used it.
+  torch::Tensor augment_rng;
+  if (archive.try_read("augment_rng", augment_rng)) augment_.set_state(augment_rng);
 }
 
 std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
-  if (seed) sampler_->seed(*seed);
+  if (seed) {
+    sampler_->seed(*seed);
+    augment_.seed(*seed);
+  }
   triplets_ = sampler_->sample(spec_.batch_size);
   const auto rows = torch::cat({triplets_.anchor, triplets_.positive, triplets_.negative}).to(spec_.device);
   if (train_features_.defined()) {
     features_ = train_features_.index_select(0, rows);
   } else {
-    features_ = encoder_->forward(train_.has_images() ? train_.images.index_select(0, rows)
-                                                      : train_.features.index_select(0, rows));
+    auto items = train_.has_images() ? train_.images.index_select(0, rows) : train_.features.index_select(0, rows);
+    if (options_.augment().enabled()) items = augment_(items);
+    features_ = encoder_->forward(items);
   }
+  labels_ = train_.labels.index_select(0, rows);
   if (features_.size(1) != spec_.feature_dim)
     fail("encoder produced {} features, its output_dim says {}", features_.size(1), spec_.feature_dim);
   bits_ = torch::zeros({spec_.num_images(), spec_.code_length},
@@ -140,6 +155,7 @@ StepResult HashEnv::step(const Action& action) {
   input.emitted = {torch::cat(group_probs_, 1), bits_.slice(1, 0, begin + k)};
   input.step = step_ - 1;
   input.num_steps = spec_.num_steps();
+  input.labels = labels_;
   const auto group = reward_->group_reward(input);
   const auto global = last ? reward_->global_reward(input) : torch::zeros_like(group);
 

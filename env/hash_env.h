@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "hashrl/env/augment.h"
 #include "hashrl/env/dataset.h"
 #include "hashrl/env/encoder.h"
 #include "hashrl/env/env.h"
@@ -28,6 +29,11 @@ struct HashEnvOptions {
   // With a frozen encoder the training split is encoded once, up front, and episodes index those
   // features; this folder caches them across runs (see feature_cache.h). Empty: no disk cache.
   TORCH_ARG(std::string, feature_cache_dir) = "";
+  // Random shifts and mirror images of each episode's images (augment.h); needs a trainable
+  // encoder over images, since a frozen one's features are computed once.
+  TORCH_ARG(AugmentOptions, augment);
+  // Seeds the augmentation's draws (make_env passes train.seed); reset(seed) reseeds them.
+  TORCH_ARG(uint64_t, seed) = 0;
 };
 
 // "cpu", "cuda", "cuda:1", or "auto" (CUDA where LibTorch has it, else CPU).
@@ -62,10 +68,11 @@ class HashEnv : public Env {
   std::shared_ptr<Encoder> encoder_;
   std::shared_ptr<Reward> reward_;
   std::unique_ptr<TripletSampler> sampler_;
+  ImageAugmenter augment_;
 
   // Episode state.
   Triplets triplets_;
-  torch::Tensor features_, bits_;
+  torch::Tensor features_, bits_, labels_;  // labels_: the batch's images', for mining rewards
   std::vector<torch::Tensor> group_probs_;  // the relaxed codes of each step, with autograd history
   int64_t step_ = 0;
   bool started_ = false;

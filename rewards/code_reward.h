@@ -4,7 +4,9 @@
 //   codes         = probs | bits   which codes the score reads (bits: a pure RL reward, no gradient)
 //   group_weight  = 1              scale of the per-group reward (0 turns it off)
 //   global_weight = 1              scale of the end-of-episode reward
+//   miner = none | hard | semihard re-pair each anchor within the batch before scoring (triplet_miner.h)
 #include "hashrl/rewards/reward.h"
+#include "hashrl/rewards/triplet_miner.h"
 
 namespace hashrl {
 
@@ -19,8 +21,11 @@ class CodeReward : public Reward {
   virtual torch::Tensor score(const torch::Tensor& codes) const = 0;
 
  private:
-  const torch::Tensor& pick(const Codes& codes) const { return use_bits_ ? codes.bits : codes.probs; }
+  // The codes this reward reads, re-paired by the miner if there is one.
+  torch::Tensor scored(const Codes& codes, const RewardInput& input) const;
+
   bool use_bits_;
+  std::shared_ptr<const TripletMiner> miner_;
   double group_weight_, global_weight_;
 };
 

@@ -26,6 +26,7 @@ struct RewardInput {
   Codes emitted;      // every bit emitted so far, this group included, m = (step + 1) k
   int64_t step = 0;   // 0-based index of the action group
   int64_t num_steps = 1;
+  torch::Tensor labels;  // multi-hot uint8 [3B, L] of the images, for rewards that mine within the batch
 };
 
 class Reward {

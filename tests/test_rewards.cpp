@@ -3,6 +3,7 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/rewards/reward.h"
+#include "hashrl/rewards/triplet_miner.h"
 #include "hashrl/rewards/triplet_reward.h"
 
 using namespace hashrl;
@@ -91,4 +92,53 @@ TEST_CASE("an unknown reward or option is an error that lists the known ones") {
   CHECK_THROWS_WITH(c.check_all_used(), Catch::Contains("reward.margn"));
   CHECK_THROWS_WITH(reward_from("[reward]\ncodes = logits\n"), Catch::Contains("probs, bits"));
   CHECK_THROWS_WITH(reward_from("[reward]\nkind = sum\n"), Catch::Contains("at least one term"));
+}
+
+namespace {
+
+// Two triplets, six images on a line (one bit, so squared distances are squared differences):
+//   row  0: anchor, class 0, at 0.0      row 2: positive of 0, class 0, at 0.1
+//   row  1: anchor, class 1, at 1.0      row 3: positive of 1, class 1, at 0.9
+//   row  4: negative of 0, class 1, 0.5  row 5: negative of 1, class 0, at 0.2
+const torch::Tensor kLine = torch::tensor({0.0, 1.0, 0.1, 0.9, 0.5, 0.2}).unsqueeze(1);
+torch::Tensor line_labels() {
+  return torch::tensor({0, 1, 0, 1, 1, 0}).unsqueeze(1).eq(torch::tensor({0, 1})).to(torch::kUInt8);
+}
+
+}  // namespace
+
+TEST_CASE("batch-hard mining picks the farthest positive and the closest negative, by hand") {
+  const auto rows = make_triplet_miner("hard")->rows(kLine, line_labels());
+  // Anchor 0 (class 0 at 0): positives rows 2 (0.1) and 5 (0.2) -> 5; negatives 1, 3, 4 -> 4 (0.5).
+  // Anchor 1 (class 1 at 1): positives 3 (0.9) and 4 (0.5) -> 4; negatives 0, 2, 5 -> 5 (0.2).
+  CHECK(rows.equal(torch::tensor({0, 1, 5, 4, 4, 5}, torch::kInt64)));
+  CHECK(make_triplet_miner("none") == nullptr);
+  CHECK_THROWS_WITH(make_triplet_miner("easy"), Catch::Contains("semihard"));
+}
+
+TEST_CASE("semi-hard mining keeps the positive and takes the closest negative beyond it, by hand") {
+  const auto rows = make_triplet_miner("semihard")->rows(kLine, line_labels());
+  // Anchor 0: its positive row 2 at distance 0.01; negatives beyond: 4 (0.25), 3 (0.81), 1 (1) -> 4.
+  // Anchor 1: positive row 3 at 0.01; negatives beyond: 5 (0.64), 2 (0.81), 0 (1) -> 5.
+  CHECK(rows.equal(torch::tensor({0, 1, 2, 3, 4, 5}, torch::kInt64)));
+  // Move anchor 1's positive away (to -0.6): no negative is beyond it, so the farthest one (row 0).
+  auto far = kLine.clone();
+  far[3][0] = -0.6;
+  CHECK(make_triplet_miner("semihard")->rows(far, line_labels()).equal(torch::tensor({0, 1, 2, 3, 4, 0}, torch::kInt64)));
+}
+
+TEST_CASE("a reward with a miner scores the mined triplets and passes gradients through them") {
+  auto codes = kLine.clone().requires_grad_(true);
+  RewardInput in = input_of(codes, codes);
+  in.labels = line_labels();
+  const auto mined = reward_from("[reward]\nkind = triplet\nmargin = 1\nminer = hard\n");
+  const auto reward = mined->global_reward(in);
+  const auto expected = -triplet_loss(kLine.index_select(0, torch::tensor({0, 1, 5, 4, 4, 5})), 1.0);
+  CHECK(torch::allclose(reward.detach(), expected));
+  CHECK(!torch::allclose(reward.detach(), reward_from("[reward]\nkind = triplet\n")->global_reward(in).detach()));
+  reward.sum().backward();
+  CHECK(codes.grad()[5][0].item<double>() != 0.0);  // row 5 is scored twice after mining
+  CHECK(codes.grad()[2][0].item<double>() == 0.0);  // row 2 not at all
+  in.labels = torch::Tensor();
+  CHECK_THROWS_WITH(mined->global_reward(in), Catch::Contains("labels"));
 }

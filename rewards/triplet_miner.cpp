@@ -1,0 +1,75 @@
+#include "hashrl/rewards/triplet_miner.h"
+
+#include <torch/torch.h>
+
+#include "hashrl/common/error.h"
+
+namespace hashrl {
+namespace {
+
+// What every miner needs: the anchors' squared distances to each image of the batch and which
+// of those images are valid partners. The anchor itself is neither positive nor negative.
+struct AnchorView {
+  int64_t b = 0;
+  torch::Tensor distance;  // float [B, 3B]
+  torch::Tensor positive;  // bool [B, 3B]: shares a label, not the anchor itself
+  torch::Tensor negative;  // bool [B, 3B]: shares no label
+};
+
+AnchorView view_of(const torch::Tensor& codes, const torch::Tensor& labels) {
+  if (codes.dim() != 2 || codes.size(0) % 3 != 0 || labels.dim() != 2 || labels.size(0) != codes.size(0))
+    fail("mining needs codes [3B, m] and labels [3B, L], got {} and {}", codes.sizes(), labels.sizes());
+  AnchorView v;
+  v.b = codes.size(0) / 3;
+  const auto c = codes.detach().to(torch::kFloat32);
+  const auto anchors = c.slice(0, 0, v.b);
+  v.distance = torch::cdist(anchors, c).pow(2);
+  const auto l = labels.to(torch::kFloat32);
+  const auto shared = l.slice(0, 0, v.b).mm(l.t()) > 0;
+  const auto self = torch::eye(v.b, 3 * v.b, torch::TensorOptions().dtype(torch::kBool).device(codes.device()));
+  v.positive = shared.logical_and(self.logical_not());
+  v.negative = shared.logical_not();
+  return v;
+}
+
+// Rows [anchors; positives; negatives]. Every anchor has its sampler partners in the batch, so
+// each mask has a true entry in every row.
+torch::Tensor triplet_rows(int64_t b, const torch::Tensor& positive, const torch::Tensor& negative) {
+  return torch::cat({torch::arange(b, positive.options()), positive, negative});
+}
+
+const double kInf = std::numeric_limits<double>::infinity();
+
+class BatchHardMiner : public TripletMiner {
+ public:
+  torch::Tensor rows(const torch::Tensor& codes, const torch::Tensor& labels) const override {
+    const auto v = view_of(codes, labels);
+    const auto farthest_positive = v.distance.masked_fill(v.positive.logical_not(), -kInf).argmax(1);
+    const auto closest_negative = v.distance.masked_fill(v.negative.logical_not(), kInf).argmin(1);
+    return triplet_rows(v.b, farthest_positive, closest_negative);
+  }
+};
+
+class SemiHardMiner : public TripletMiner {
+ public:
+  torch::Tensor rows(const torch::Tensor& codes, const torch::Tensor& labels) const override {
+    const auto v = view_of(codes, labels);
+    const auto own_positive = torch::arange(v.b, 2 * v.b, torch::TensorOptions().dtype(torch::kInt64).device(codes.device()));
+    const auto to_positive = v.distance.gather(1, own_positive.unsqueeze(1));  // [B, 1]
+    const auto beyond = v.negative.logical_and(v.distance >= to_positive);
+    const auto semi_hard = v.distance.masked_fill(beyond.logical_not(), kInf).argmin(1);
+    const auto least_hard = v.distance.masked_fill(v.negative.logical_not(), -kInf).argmax(1);
+    return triplet_rows(v.b, own_positive, torch::where(beyond.any(1), semi_hard, least_hard));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<TripletMiner> make_triplet_miner(const std::string& kind) {
+  if (kind == "hard") return std::make_unique<BatchHardMiner>();
+  if (kind == "semihard") return std::make_unique<SemiHardMiner>();
+  if (kind == "none") return nullptr;
+  fail("unknown triplet miner '{}' (none, hard, semihard)", kind);
+}
+
+}  // namespace hashrl
