@@ -33,12 +33,15 @@ struct RelevantItem {
 
 // Per-thread scratch, O(q + database).
 struct Scratch {
-  std::vector<int64_t> count, relevant, start, relevant_before;
+  std::vector<int64_t> count, relevant, start;  // per distance: items, relevant items, first rank - 1
   std::vector<RelevantItem> items;  // room for the whole database; the first num_items are set
   int64_t num_items = 0;
+  // The relevant items' places in rank order, those of distance d from bucket_begin[d].
+  std::vector<int64_t> bucket_begin, bucket_next;
+  std::vector<uint32_t> ranked_places;
   Scratch(int64_t q, int64_t database)
-      : count(q + 1), relevant(q + 1), start(q + 1), relevant_before(q + 1),
-        items(static_cast<size_t>(database)) {}
+      : count(q + 1), relevant(q + 1), start(q + 1), items(static_cast<size_t>(database)),
+        bucket_begin(q + 2), bucket_next(q + 1), ranked_places(static_cast<size_t>(database)) {}
 };
 
 // First pass: the histogram of distances and the relevant items in index order. Branch-free:
@@ -69,6 +72,18 @@ std::vector<double> harmonic_numbers(int64_t n) {
   return h;
 }
 
+// How many relevant items rank within the first `top` (1 <= top <= database), once
+// s.ranked_places holds them in rank order: those of the distances before the one holding rank
+// `top`, and those of that distance whose place is below the cut.
+int64_t relevant_within(const Scratch& s, int64_t q, int64_t top) {
+  const auto after = std::upper_bound(s.start.begin(), s.start.begin() + q + 1, top - 1);
+  const int64_t d = (after - s.start.begin()) - 1;  // the last distance whose ranks begin before `top`
+  const uint32_t cut = static_cast<uint32_t>(top - s.start[d]);
+  const uint32_t* first = s.ranked_places.data() + s.bucket_begin[d];
+  const uint32_t* last = s.ranked_places.data() + s.bucket_begin[d + 1];
+  return s.bucket_begin[d] + (std::lower_bound(first, last, cut) - first);
+}
+
 void score_query(Scratch& s, int64_t q, int64_t n, const std::vector<double>& harmonic,
                  const EvalOptions& options, Sums& sums) {
   const int64_t total_relevant = s.num_items;
@@ -80,12 +95,10 @@ void score_query(Scratch& s, int64_t q, int64_t n, const std::vector<double>& ha
   std::fill(s.relevant.begin(), s.relevant.end(), 0);
   for (int64_t i = 0; i < s.num_items; ++i) ++s.relevant[s.items[i].distance];
   auto& start = s.start;
-  auto& before = s.relevant_before;
   int64_t pos = 0, rel = 0;
   double tie = 0;
   for (int64_t d = 0; d <= q; ++d) {
     start[d] = pos;
-    before[d] = rel;
     // Tie-aware AP: position j (1-based) of the bucket's n_d holds a relevant item with
     // probability r_d / n_d, and then, on average, b (j - 1) relevant items precede it in the
     // bucket, b = (r_d - 1)/(n_d - 1). Its expected precision is (rel + 1 + b (j - 1))/(pos + j);
@@ -113,26 +126,32 @@ void score_query(Scratch& s, int64_t q, int64_t n, const std::vector<double>& ha
   sums.ap_tie += tie / total_relevant;
 
   // Ties by database index: an item's rank is the items before its distance plus its place there.
-  const int64_t k = options.topk;
+  // A counting sort by distance puts the relevant items in rank order, since within a distance
+  // they already come in index order, i.e. by place. Then the i-th of them (0-based) has i + 1
+  // relevant items at or above it, and every cut-off (top K, precision@k) is a prefix.
+  auto& begin = s.bucket_begin;
+  begin[0] = 0;
+  for (int64_t d = 0; d <= q; ++d) begin[d + 1] = begin[d] + s.relevant[d];
+  std::copy(begin.begin(), begin.end() - 1, s.bucket_next.begin());
+  uint32_t* places = s.ranked_places.data();
+  for (int64_t i = 0; i < s.num_items; ++i) places[s.bucket_next[s.items[i].distance]++] = s.items[i].place;
+
+  const int64_t in_top_k = options.topk > 0 ? relevant_within(s, q, std::min(options.topk, n)) : 0;
   double ap = 0, ap_k = 0;
-  int64_t relevant_in_k = 0;
-  std::vector<int64_t> hits(options.precision_at.size(), 0);
-  // Relevant items come in index order, so a running count per distance is their place among the
-  // relevant items of their distance; `before` becomes that count plus those at lower distances.
-  for (int64_t i = 0; i < s.num_items; ++i) {
-    const RelevantItem& item = s.items[i];
-    const int64_t rank = start[item.distance] + item.place + 1;
-    const double precision = static_cast<double>(++before[item.distance]) / rank;
-    ap += precision;
-    if (k > 0 && rank <= k) ap_k += precision, ++relevant_in_k;
-    for (size_t h = 0; h < hits.size(); ++h) hits[h] += rank <= options.precision_at[h];
+  for (int64_t d = 0; d <= q; ++d) {
+    const double first_rank = static_cast<double>(start[d] + 1);
+    for (int64_t i = begin[d]; i < begin[d + 1]; ++i) {
+      const double precision = static_cast<double>(i + 1) / (first_rank + places[i]);
+      ap += precision;
+      ap_k += i < in_top_k ? precision : 0.0;
+    }
   }
-  // Items are visited in index order, not rank order, but the precision at each relevant rank
-  // depends only on the rank, so the sums are exact.
   sums.ap += ap / total_relevant;
-  if (relevant_in_k > 0) sums.ap_k += ap_k / relevant_in_k;
-  for (size_t i = 0; i < hits.size(); ++i)
-    sums.p_at[i] += static_cast<double>(hits[i]) / std::min(options.precision_at[i], n);
+  if (in_top_k > 0) sums.ap_k += ap_k / in_top_k;
+  for (size_t i = 0; i < options.precision_at.size(); ++i) {
+    const int64_t top = std::min(options.precision_at[i], n);
+    sums.p_at[i] += static_cast<double>(relevant_within(s, q, top)) / top;
+  }
 }
 
 template <int CodeWords, int LabelWords>

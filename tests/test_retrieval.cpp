@@ -142,8 +142,8 @@ TEST_CASE("bad retrieval input is an error that says what disagrees") {
 }
 
 TEST_CASE("the counting-sort ranking equals a plain sort by (distance, index) on random data") {
-  // Odd and even database sizes (the first pass walks two halves), one- and two-word codes and
-  // labels: MAP, MAP@K and precision@k against a straightforward reference.
+  // Odd and even database sizes, one- and two-word codes and labels, cut-offs inside distance
+  // buckets and past the database: MAP, MAP@K and precision@k against a straightforward reference.
   for (const auto& [n, q, labels] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
            {101, 16, 3}, {200, 48, 10}, {57, 100, 70}}) {
     INFO("database " << n << ", " << q << " bits, " << labels << " labels");
@@ -152,11 +152,11 @@ TEST_CASE("the counting-sort ranking equals a plain sort by (distance, index) on
     const auto ql = (torch::rand({7, labels}) < 0.2).to(torch::kUInt8), dl = (torch::rand({n, labels}) < 0.2).to(torch::kUInt8);
     EvalOptions options;
     options.topk = 20;
-    options.precision_at = {1, 5, 50};
+    options.precision_at = {1, 5, 50, 500};
     const auto m = evaluate_retrieval(qc, ql, dc, dl, options);
 
     double map = 0, map_k = 0;
-    std::vector<double> p_at(3, 0.0);
+    std::vector<double> p_at(4, 0.0);
     int64_t evaluated = 0;
     for (int64_t i = 0; i < 7; ++i) {
       const auto distance = (dc != qc[i]).sum(1);
@@ -178,7 +178,7 @@ TEST_CASE("the counting-sort ranking equals a plain sort by (distance, index) on
       }
       map += ap / hits;
       if (hits_k) map_k += ap_k / hits_k;
-      const std::vector<int64_t> ks = {1, 5, 50};
+      const std::vector<int64_t> ks = {1, 5, 50, 500};
       for (size_t h = 0; h < ks.size(); ++h) {
         int64_t found = 0;
         for (int64_t r = 0; r < std::min(ks[h], n); ++r) found += relevant[order[r]].item<bool>();
@@ -187,6 +187,6 @@ TEST_CASE("the counting-sort ranking equals a plain sort by (distance, index) on
     }
     CHECK(m.map == Approx(map / evaluated));
     CHECK(m.map_at_k == Approx(map_k / evaluated));
-    for (size_t h = 0; h < 3; ++h) CHECK(m.precision_at_k[h].second == Approx(p_at[h] / evaluated));
+    for (size_t h = 0; h < 4; ++h) CHECK(m.precision_at_k[h].second == Approx(p_at[h] / evaluated));
   }
 }
