@@ -25,8 +25,8 @@ class CodeReward : public Reward {
   torch::Tensor scored(const Codes& codes, const RewardInput& input) const;
 
   bool use_bits_;
-  std::shared_ptr<const TripletMiner> miner_;
   double group_weight_, global_weight_;
+  std::shared_ptr<const TripletMiner> miner_;
 };
 
 }  // namespace hashrl
