@@ -109,7 +109,7 @@ TEST_CASE("a run writes its config, metrics, codes and report") {
 
 TEST_CASE("drlih learns on Fashion-MNIST with the default CPU config", "[fashion][slow]") {
   // A short training (600 steps, ~50 s) against the same policy untrained; both evaluated on the
-  // full protocol (1,000 queries against 69,000 database images).
+  // full protocol (1,000 queries against 69,000 database images). Measured: 0.12 -> 0.50.
   auto map_after = [](int64_t steps) {
     Config c = Config::from_file(std::string(paths::kSourceDir) + "/configs/drlih-cpu.ini");
     c.set("train.steps", std::to_string(steps));
@@ -121,7 +121,7 @@ TEST_CASE("drlih learns on Fashion-MNIST with the default CPU config", "[fashion
   };
   const double untrained = map_after(0), trained = map_after(600);
   INFO("untrained MAP " << untrained << ", trained MAP " << trained);
-  CHECK(trained > untrained + 0.1);
+  CHECK(trained > untrained + 0.25);
 }
 
 TEST_CASE("the encoder's parameters take their own learning-rate scale, on the schedule") {
