@@ -1,8 +1,11 @@
 // Retrieval metrics against small cases computed by hand (docs/metrics.md states the conventions).
+#include <ATen/Parallel.h>
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <mutex>
 #include <numeric>
+#include <set>
 #include <tuple>
 
 #include "hashrl/common/error.h"
@@ -189,4 +192,19 @@ TEST_CASE("the counting-sort ranking equals a plain sort by (distance, index) on
     CHECK(m.map_at_k == Approx(map_k / evaluated));
     for (size_t h = 0; h < 4; ++h) CHECK(m.precision_at_k[h].second == Approx(p_at[h] / evaluated));
   }
+}
+
+TEST_CASE("at::parallel_for in our translation units runs on several threads") {
+  // It opens its OpenMP region in the caller's code: compiled without -fopenmp (CMakeLists.txt
+  // links OpenMP everywhere) it runs every chunk on the calling thread, and the evaluation with it.
+  const int saved = at::get_num_threads();
+  at::set_num_threads(2);
+  std::mutex seen_mutex;
+  std::set<int> seen;
+  at::parallel_for(0, 64, 1, [&](int64_t, int64_t) {
+    std::lock_guard<std::mutex> lock(seen_mutex);
+    seen.insert(at::get_thread_num());
+  });
+  at::set_num_threads(saved);
+  CHECK(seen.size() == 2);
 }
