@@ -8,7 +8,7 @@ CodeReward::CodeReward(const ConfigSection& section)
     : use_bits_(section.get_choice("codes", "probs", {"probs", "bits"}) == "bits"),
       group_weight_(section.get_double("group_weight", 1.0)),
       global_weight_(section.get_double("global_weight", 1.0)),
-      miner_(make_triplet_miner(section.get_choice("miner", "none", {"none", "hard", "semihard"}))) {}
+      miner_(make_triplet_miner(section.get_choice("miner", "none", triplet_miner_kinds()))) {}
 
 torch::Tensor CodeReward::scored(const Codes& codes, const RewardInput& input) const {
   const auto& picked = use_bits_ ? codes.bits : codes.probs;

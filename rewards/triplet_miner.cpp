@@ -1,5 +1,6 @@
 #include "hashrl/rewards/triplet_miner.h"
 
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
@@ -40,13 +41,19 @@ torch::Tensor triplet_rows(int64_t b, const torch::Tensor& positive, const torch
 
 const double kInf = std::numeric_limits<double>::infinity();
 
+// For each anchor, the column of the smallest / largest distance among those `among` allows.
+torch::Tensor closest(const torch::Tensor& distance, const torch::Tensor& among) {
+  return distance.masked_fill(among.logical_not(), kInf).argmin(1);
+}
+torch::Tensor farthest(const torch::Tensor& distance, const torch::Tensor& among) {
+  return distance.masked_fill(among.logical_not(), -kInf).argmax(1);
+}
+
 class BatchHardMiner : public TripletMiner {
  public:
   torch::Tensor rows(const torch::Tensor& codes, const torch::Tensor& labels) const override {
     const auto v = view_of(codes, labels);
-    const auto farthest_positive = v.distance.masked_fill(v.positive.logical_not(), -kInf).argmax(1);
-    const auto closest_negative = v.distance.masked_fill(v.negative.logical_not(), kInf).argmin(1);
-    return triplet_rows(v.b, farthest_positive, closest_negative);
+    return triplet_rows(v.b, farthest(v.distance, v.positive), closest(v.distance, v.negative));
   }
 };
 
@@ -57,19 +64,23 @@ class SemiHardMiner : public TripletMiner {
     const auto own_positive = torch::arange(v.b, 2 * v.b, torch::TensorOptions().dtype(torch::kInt64).device(codes.device()));
     const auto to_positive = v.distance.gather(1, own_positive.unsqueeze(1));  // [B, 1]
     const auto beyond = v.negative.logical_and(v.distance >= to_positive);
-    const auto semi_hard = v.distance.masked_fill(beyond.logical_not(), kInf).argmin(1);
-    const auto least_hard = v.distance.masked_fill(v.negative.logical_not(), -kInf).argmax(1);
-    return triplet_rows(v.b, own_positive, torch::where(beyond.any(1), semi_hard, least_hard));
+    return triplet_rows(v.b, own_positive,
+                        torch::where(beyond.any(1), closest(v.distance, beyond), farthest(v.distance, v.negative)));
   }
 };
 
 }  // namespace
 
+const std::vector<std::string>& triplet_miner_kinds() {
+  static const std::vector<std::string> kinds{"none", "hard", "semihard"};
+  return kinds;
+}
+
 std::unique_ptr<TripletMiner> make_triplet_miner(const std::string& kind) {
   if (kind == "hard") return std::make_unique<BatchHardMiner>();
   if (kind == "semihard") return std::make_unique<SemiHardMiner>();
   if (kind == "none") return nullptr;
-  fail("unknown triplet miner '{}' (none, hard, semihard)", kind);
+  fail("unknown triplet miner '{}' ({})", kind, fmt::join(triplet_miner_kinds(), ", "));
 }
 
 }  // namespace hashrl

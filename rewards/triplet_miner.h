@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hashrl {
 
@@ -29,5 +30,8 @@ class TripletMiner {
 // (FaceNet's choice); where every negative is closer, the farthest of them.
 // "none": nullptr, the sampler's triplets as they are.
 std::unique_ptr<TripletMiner> make_triplet_miner(const std::string& kind);
+
+// The names make_triplet_miner knows, "none" first: the choices of a reward's `miner` key.
+const std::vector<std::string>& triplet_miner_kinds();
 
 }  // namespace hashrl
