@@ -1,10 +1,10 @@
 #include "hashrl/common/npy.h"
 
 #include <cstring>
-#include <regex>
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
+#include "hashrl/common/limits.h"
 
 namespace hashrl {
 namespace {
@@ -28,6 +28,62 @@ torch::ScalarType dtype_from_descr(std::string descr, const std::string& origin)
     if (descr == d.descr) return d.type;
   fail("{}: unsupported .npy dtype '{}' (supported: bool, uint8, int8, int32, int64, float32, "
        "float64, little-endian)", origin, descr);
+}
+
+// The header is a Python dict literal, e.g. {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }.
+// Read by hand rather than with std::regex: libstdc++'s regex recurses per character and
+// overflows the stack on a long value (a crafted 30,000-character dtype crashed every reader).
+struct NpyHeader {
+  std::string descr;
+  bool fortran_order = false;
+  std::vector<int64_t> shape;
+};
+
+// The text after "'key':" (spaces skipped), or npos when the key is absent.
+size_t value_of(const std::string& header, const std::string& key) {
+  const size_t at = header.find("'" + key + "'");
+  if (at == std::string::npos) return at;
+  size_t i = header.find_first_not_of(' ', at + key.size() + 2);
+  if (i == std::string::npos || header[i] != ':') return std::string::npos;
+  return header.find_first_not_of(' ', i + 1);
+}
+
+NpyHeader parse_header(const std::string& header, const std::string& origin) {
+  NpyHeader out;
+  size_t i = value_of(header, "descr");
+  const size_t descr_end = i == std::string::npos ? i : header.find('\'', i + 1);
+  if (i == std::string::npos || header[i] != '\'' || descr_end == std::string::npos)
+    fail("{}: .npy header has no 'descr'", origin);
+  out.descr = header.substr(i + 1, descr_end - i - 1);
+  if (out.descr.size() > 16) fail("{}: .npy dtype of {} characters is not one hashrl reads", origin, out.descr.size());
+
+  i = value_of(header, "fortran_order");
+  if (i != std::string::npos && header.compare(i, 4, "True") == 0) out.fortran_order = true;
+  else if (i == std::string::npos || header.compare(i, 5, "False") != 0)
+    fail("{}: .npy header has no 'fortran_order'", origin);
+
+  i = value_of(header, "shape");
+  const size_t shape_end = i == std::string::npos ? i : header.find(')', i);
+  if (i == std::string::npos || header[i] != '(' || shape_end == std::string::npos)
+    fail("{}: .npy header has no 'shape'", origin);
+  const std::string dims = header.substr(i + 1, shape_end - i - 1);
+  // "", "5,", "3, 4": non-negative decimal integers separated by commas, a trailing comma allowed.
+  size_t pos = 0;
+  while (true) {
+    pos = dims.find_first_not_of(' ', pos);
+    if (pos == std::string::npos) break;
+    const size_t digits_end = dims.find_first_not_of("0123456789", pos);
+    const std::string digits = dims.substr(pos, digits_end - pos);
+    if (digits.empty() || digits.size() > 15)
+      fail("{}: cannot read the .npy shape '({})': dimensions must be integers from 0 to 10^15", origin, dims);
+    out.shape.push_back(std::stoll(digits));
+    pos = dims.find_first_not_of(' ', digits_end);
+    if (pos == std::string::npos) break;
+    if (dims[pos] != ',') fail("{}: cannot read the .npy shape '({})'", origin, dims);
+    ++pos;
+  }
+  if (out.shape.size() > 32) fail("{}: .npy shape has {} dimensions, more than 32", origin, out.shape.size());
+  return out;
 }
 
 const char* descr_from_dtype(torch::ScalarType type) {
@@ -54,29 +110,15 @@ torch::Tensor parse_npy(const std::string& bytes, const std::string& origin) {
     fail("{}: unsupported .npy version {}", origin, major);
   }
   if (header_start + header_len > bytes.size()) fail("{}: truncated .npy header", origin);
-  const std::string header = bytes.substr(header_start, header_len);
-
-  std::smatch m;
-  static const std::regex descr_re(R"('descr'\s*:\s*'([^']*)')");
-  static const std::regex order_re(R"('fortran_order'\s*:\s*(True|False))");
-  static const std::regex shape_re(R"('shape'\s*:\s*\(([^)]*)\))");
-  if (!std::regex_search(header, m, descr_re)) fail("{}: .npy header has no 'descr'", origin);
-  const torch::ScalarType type = dtype_from_descr(m[1], origin);
-  if (!std::regex_search(header, m, order_re)) fail("{}: .npy header has no 'fortran_order'", origin);
-  if (m[1] == "True") fail("{}: Fortran-ordered .npy arrays are not supported; save with C order", origin);
-  if (!std::regex_search(header, m, shape_re)) fail("{}: .npy header has no 'shape'", origin);
-
-  std::vector<int64_t> shape;
-  const std::string dims = m[1];
-  static const std::regex dim_re(R"(\s*(\d+)\s*(,|$))");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), dim_re); it != std::sregex_iterator(); ++it)
-    shape.push_back(std::stoll((*it)[1]));
-  if (shape.empty() && dims.find_first_not_of(" ,") != std::string::npos)
-    fail("{}: cannot read the .npy shape '({})'", origin, dims);
+  const NpyHeader header = parse_header(bytes.substr(header_start, header_len), origin);
+  const torch::ScalarType type = dtype_from_descr(header.descr, origin);
+  if (header.fortran_order) fail("{}: Fortran-ordered .npy arrays are not supported; save with C order", origin);
+  const std::vector<int64_t>& shape = header.shape;
 
   int64_t count = 1;
   for (const auto d : shape) {
-    if (d > 0 && count > (int64_t{1} << 40) / d) fail("{}: .npy shape is implausibly large", origin);
+    if (d > 0 && count > kMaxFileElements / d)
+      fail("{}: .npy shape {} holds more than {} elements", origin, c10::IntArrayRef(shape), kMaxFileElements);
     count *= d;
   }
   const size_t data_start = header_start + header_len;
