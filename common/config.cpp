@@ -44,6 +44,8 @@ Config Config::from_string(const std::string& text, const std::string& origin) {
   for (const auto& option : parsed.options) {
     if (option.string_key.find('.') == std::string::npos)
       fail("{}: key '{}' is outside any [section]", origin, option.string_key);
+    // Last-one-wins would let a forgotten line silently override the one being edited.
+    if (config.has(option.string_key)) fail("{}: key '{}' is set twice", origin, option.string_key);
     config.set(option.string_key, option.value.empty() ? "" : trim(option.value.front()), origin);
   }
   return config;
@@ -154,15 +156,18 @@ std::vector<std::string> Config::get_list(const std::string& key,
   return items;
 }
 
-std::vector<int64_t> Config::get_int_list(const std::string& key,
-                                          const std::vector<int64_t>& fallback) const {
+std::vector<int64_t> Config::get_int_list(const std::string& key, const std::vector<int64_t>& fallback,
+                                          int64_t min, int64_t max) const {
   std::vector<std::string> fallback_text;
   for (const auto v : fallback) fallback_text.push_back(std::to_string(v));
   std::vector<int64_t> values;
   for (const auto& item : get_list(key, fallback_text)) {
+    errno = 0;
     char* end = nullptr;
     const long long value = std::strtoll(item.c_str(), &end, 10);
-    if (*end != '\0') bad_value(key, item, "a comma-separated list of integers");
+    if (*end != '\0' || errno == ERANGE) bad_value(key, item, "a comma-separated list of integers");
+    if (value < min || value > max)
+      bad_value(key, item, fmt::format("a comma-separated list of integers in [{}, {}]", min, max));
     values.push_back(value);
   }
   return values;

@@ -46,7 +46,8 @@ class Config {
   // Comma-separated lists: "1000, 5000" or "triplet:1, quantization:0.1".
   std::vector<std::string> get_list(const std::string& key,
                                     const std::vector<std::string>& fallback) const;
-  std::vector<int64_t> get_int_list(const std::string& key, const std::vector<int64_t>& fallback) const;
+  std::vector<int64_t> get_int_list(const std::string& key, const std::vector<int64_t>& fallback,
+                                    int64_t min = INT64_MIN, int64_t max = INT64_MAX) const;
 
   // Keys of a section ("reward" -> "reward.kind", "reward.margin", ...), sorted.
   std::vector<std::string> keys_in(const std::string& section) const;
@@ -110,9 +111,9 @@ class ConfigSection {
                                     const std::vector<std::string>& fallback) const {
     return config_->get_list(key(name), fallback);
   }
-  std::vector<int64_t> get_int_list(const std::string& name,
-                                    const std::vector<int64_t>& fallback) const {
-    return config_->get_int_list(key(name), fallback);
+  std::vector<int64_t> get_int_list(const std::string& name, const std::vector<int64_t>& fallback,
+                                    int64_t min = INT64_MIN, int64_t max = INT64_MAX) const {
+    return config_->get_int_list(key(name), fallback, min, max);
   }
 
  private:

@@ -1,6 +1,7 @@
 #include "hashrl/common/files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +15,14 @@
 namespace hashrl {
 
 std::string read_file(const std::string& path) {
+  // An ifstream opens a directory without complaint and reads nothing (a config path that named a
+  // folder used to start a training with every default), and a device such as /dev/zero never
+  // ends. Regular files and pipes (`--config <(...)`) are read.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) fail("cannot read '{}': it is a directory, not a file", path);
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) fail("cannot read '{}': it is not a regular file", path);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("cannot open '{}': {}", path, std::strerror(errno));
   std::ostringstream buffer;

@@ -4,7 +4,8 @@
 
 namespace hashrl {
 
-// Reads a whole file; throws naming the path when it is missing or unreadable.
+// Reads a whole file; throws naming the path when it is missing or unreadable, a directory or a
+// device (only regular files and pipes are read).
 std::string read_file(const std::string& path);
 
 // Writes `bytes` to `path` atomically: into a temporary file beside it, flushed to disk, then
