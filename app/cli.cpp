@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <iostream>
 
 #include "hashrl/common/error.h"
@@ -40,6 +42,25 @@ Config config_from(const po::variables_map& vm) {
   if (vm.count("set"))
     for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) config.apply_override(assignment);
   return config;
+}
+
+int64_t int_flag(const po::variables_map& vm, const std::string& flag, int64_t min, int64_t max) {
+  const std::string text = vm[flag].as<std::string>();
+  errno = 0;
+  char* end = nullptr;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno == ERANGE || value < min || value > max)
+    fail("--{} must be a whole number from {} to {}, got '{}'", flag, min, max, text);
+  return value;
+}
+
+double number_flag(const po::variables_map& vm, const std::string& flag, double min, double max) {
+  const std::string text = vm[flag].as<std::string>();
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(value >= min && value <= max))
+    fail("--{} must be a number from {} to {}, got '{}'", flag, min, max, text);
+  return value;
 }
 
 bool parse(const std::string& command, const std::vector<std::string>& args, po::options_description& options,

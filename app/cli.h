@@ -26,6 +26,12 @@ void add_config_options(po::options_description& options);
 // The config that --config and --set describe (--set applied after the file).
 Config config_from(const po::variables_map& vm);
 
+// A numeric flag declared as po::value<std::string>, read strictly: the whole text a decimal number
+// within [min, max], or an error naming the flag, the range and the text. (Boost's own conversion
+// reads "-1" as 65535 for an unsigned flag.)
+int64_t int_flag(const po::variables_map& vm, const std::string& flag, int64_t min, int64_t max);
+double number_flag(const po::variables_map& vm, const std::string& flag, double min, double max);
+
 // Parses `args` against `options` (positional none); prints help and returns false on --help.
 bool parse(const std::string& command, const std::vector<std::string>& args, po::options_description& options,
            po::variables_map& vm, const std::string& usage);

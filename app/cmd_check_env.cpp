@@ -1,23 +1,30 @@
-// hashrl check-env: build the env a config describes and run the conformance checks on it.
+// hashrl check-env: build the env a config describes and run the conformance checks on it. The
+// rest of the config (agent, learner, optimiser, [train], [eval]) is built and checked too, so that
+// a config that passes here does not fail at the start of `hashrl train`.
 #include <iostream>
 
 #include "cli.h"
 #include "hashrl/env/check_env.h"
 #include "hashrl/env/env_registry.h"
+#include "hashrl/rollout/trainer.h"
 
 namespace hashrl::cli {
 
 int run_check_env(const std::vector<std::string>& args) {
   po::options_description options("hashrl check-env");
   add_config_options(options);
-  options.add_options()("seed", po::value<uint64_t>()->default_value(0), "seed of the random actions");
+  options.add_options()("seed", po::value<std::string>()->default_value("0"), "seed of the random actions, 0 or more");
   po::variables_map vm;
   if (!parse("check-env", args, options, vm, "--config FILE [--set section.key=value ...]")) return 0;
+  const auto seed = static_cast<uint64_t>(int_flag(vm, "seed", 0, INT64_MAX));
   const Config config = config_from(vm);
+  RunSettings::from_config(config);  // before the data is loaded: a bad value fails at once
   auto env = make_env(config.get_string("env.kind", "HashEnv-v0"), config);
-  config.check_all_used({"data", "env", "encoder", "reward", "sampler"});
+  const auto agent = make_agent(config, env->spec());
+  make_learner(ConfigSection(config, "learner"), agent->default_learner(), env->spec());
+  config.check_all_used();
   std::cout << env->spec().describe();
-  const auto report = check_env(*env, vm["seed"].as<uint64_t>());
+  const auto report = check_env(*env, seed);
   std::cout << report.summary();
   return report.ok() ? 0 : 1;
 }

@@ -17,27 +17,28 @@ int run_encode(const std::vector<std::string>& args) {
   options.add_options()
       ("split", po::value<std::string>()->default_value("database"), "query, train, database or all")
       ("out", po::value<std::string>()->required(), "folder for <split>_features.npy and <split>_labels.npy")
-      ("batch-size", po::value<int64_t>()->default_value(256), "images encoded at once");
+      ("batch-size", po::value<std::string>()->default_value("256"), "images encoded at once, 1 to 65536");
   po::variables_map vm;
   if (!parse("encode", args, options, vm, "--config FILE [--set ...] --split SPLIT --out DIR")) return 0;
+  const int64_t batch_size = int_flag(vm, "batch-size", 1, 65536);
+  const std::string split = vm["split"].as<std::string>();
+  if (split != "query" && split != "train" && split != "database" && split != "all")
+    fail("--split must be query, train, database or all, got '{}'", split);
   const Config config = config_from(vm);
   const auto loaded = load_data(ConfigSection(config, "data"));
   auto encoder = make_encoder(ConfigSection(config, "encoder"), encoder_input_of(loaded.data));
   const auto env = HashEnvOptions::from_config(ConfigSection(config, "env"));
   config.check_all_used({"data", "encoder"});
 
-  const std::string split = vm["split"].as<std::string>();
-  torch::Tensor indices;
-  if (split == "query") indices = loaded.split.query;
-  else if (split == "train") indices = loaded.split.train;
-  else if (split == "database") indices = loaded.split.database;
-  else if (split == "all") indices = torch::arange(loaded.data.size());
-  else fail("--split must be query, train, database or all, got '{}'", split);
+  torch::Tensor indices = split == "query"   ? loaded.split.query
+                          : split == "train" ? loaded.split.train
+                          : split == "database" ? loaded.split.database
+                                                : torch::arange(loaded.data.size());
 
   const auto& source = loaded.data.has_images() ? loaded.data.images : loaded.data.features;
   encoder->to(env.device());
   const auto features = cached_features(*encoder, source.index_select(0, indices), env.feature_cache_dir(),
-                                        vm["batch-size"].as<int64_t>(), "encode " + split, env.device());
+                                        batch_size, "encode " + split, env.device());
   const std::string out = vm["out"].as<std::string>();
   std::filesystem::create_directories(out);
   save_npy(out + "/" + split + "_features.npy", features);

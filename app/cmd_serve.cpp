@@ -10,43 +10,37 @@ int run_serve(const std::vector<std::string>& args) {
   ServerOptions server;
   ServiceLimits limits;
   po::options_description options("hashrl serve");
+  auto text = [](auto value) { return po::value<std::string>()->default_value(fmt::format("{}", value)); };
   options.add_options()
       ("run", po::value<std::string>()->required(), "a finished `hashrl train` run folder")
-      ("port", po::value<uint16_t>()->default_value(server.port), "TCP port (0: any free one)")
+      ("port", text(server.port), "TCP port, 0 to 65535 (0: any free one)")
       ("host", po::value<std::string>()->default_value(server.host), "address to bind; loopback unless told otherwise")
-      ("workers", po::value<int>()->default_value(server.threads), "threads answering connections")
-      ("max-body-bytes", po::value<int64_t>()->default_value(server.max_body_bytes), "largest request body (413 above)")
-      ("max-connections", po::value<int64_t>()->default_value(server.max_connections), "open connections (503 above)")
-      ("request-timeout", po::value<double>()->default_value(server.request_timeout.count() / 1000.0),
-       "seconds a connection may take to send a request before it is closed")
-      ("default-k", po::value<int64_t>()->default_value(limits.default_k), "results when a query names no k")
-      ("max-k", po::value<int64_t>()->default_value(limits.max_k), "largest k a query may ask for")
-      ("max-image-pixels", po::value<int64_t>()->default_value(limits.max_image_pixels),
-       "largest uploaded image, by its declared width x height (413 above)")
-      ("batch-max", po::value<int64_t>()->default_value(limits.batching.max_batch), "most images encoded in one pass")
-      ("batch-window-us", po::value<int64_t>()->default_value(limits.batching.window.count()),
-       "microseconds an encode waits for concurrent requests to join its batch");
+      ("workers", text(server.threads), "threads answering connections, 1 to 1024")
+      ("max-body-bytes", text(server.max_body_bytes), "largest request body (413 above), up to 1 GiB")
+      ("max-connections", text(server.max_connections), "open connections (503 above)")
+      ("request-timeout", text(server.request_timeout.count() / 1000.0),
+       "seconds a connection may take to send a request before it is closed (at most a day)")
+      ("default-k", text(limits.default_k), "results when a query names no k")
+      ("max-k", text(limits.max_k), "largest k a query may ask for")
+      ("max-image-pixels", text(limits.max_image_pixels),
+       "largest uploaded image, by its declared width x height (413 above), up to 2^30")
+      ("batch-max", text(limits.batching.max_batch), "most images encoded in one pass, 1 to 65536")
+      ("batch-window-us", text(limits.batching.window.count()),
+       "microseconds an encode waits for concurrent requests to join its batch, 0 to 1,000,000");
   po::variables_map vm;
   if (!parse("serve", args, options, vm, "--run DIR [--port P] [--host 127.0.0.1]")) return 0;
-  auto positive = [&](const char* key) {
-    const auto value = vm[key].as<int64_t>();
-    if (value < 1) fail("--{} must be at least 1, got {}", key, value);
-    return value;
-  };
-  server.port = vm["port"].as<uint16_t>();
+  constexpr int64_t kMany = 1'000'000'000;
+  server.port = static_cast<uint16_t>(int_flag(vm, "port", 0, 65535));
   server.host = vm["host"].as<std::string>();
-  server.threads = vm["workers"].as<int>();
-  if (server.threads < 1) fail("--workers must be at least 1, got {}", server.threads);
-  server.max_body_bytes = positive("max-body-bytes");
-  server.max_connections = positive("max-connections");
-  const double timeout = vm["request-timeout"].as<double>();
-  if (!(timeout > 0)) fail("--request-timeout must be positive, got {}", timeout);
-  server.request_timeout = std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
-  limits.max_k = positive("max-k");
-  limits.default_k = std::min(positive("default-k"), limits.max_k);
-  limits.max_image_pixels = positive("max-image-pixels");
-  limits.batching.max_batch = positive("batch-max");
-  limits.batching.window = std::chrono::microseconds(vm["batch-window-us"].as<int64_t>());
+  server.threads = static_cast<int>(int_flag(vm, "workers", 1, 1024));
+  server.max_body_bytes = int_flag(vm, "max-body-bytes", 1, int64_t{1} << 30);
+  server.max_connections = int_flag(vm, "max-connections", 1, kMany);
+  server.request_timeout = std::chrono::milliseconds(static_cast<int64_t>(number_flag(vm, "request-timeout", 1e-3, 86400) * 1000));
+  limits.max_k = int_flag(vm, "max-k", 1, kMany);
+  limits.default_k = std::min(int_flag(vm, "default-k", 1, kMany), limits.max_k);
+  limits.max_image_pixels = int_flag(vm, "max-image-pixels", 1, int64_t{1} << 30);
+  limits.batching.max_batch = int_flag(vm, "batch-max", 1, 65536);
+  limits.batching.window = std::chrono::microseconds(int_flag(vm, "batch-window-us", 0, 1'000'000));
 
   const std::string run_dir = vm["run"].as<std::string>();
   auto run = std::make_shared<TrainedRun>(run_dir);

@@ -3,6 +3,7 @@
 #include <c10/util/Exception.h>
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cstring>
 #include <iostream>
 
@@ -18,8 +19,19 @@ void print_help() {
                "usage: hashrl [--threads N] COMMAND [options]\n\ncommands:\n";
   for (const auto& c : hashrl::cli::commands()) std::cout << fmt::format("  {:<10} {}\n", c.name, c.summary);
   std::cout << "\nglobal options:\n"
-               "  --threads N  LibTorch intra-op threads (default: every core)\n"
+               "  --threads N  LibTorch intra-op threads, 1 to 4 x the cores (default: every core)\n"
                "  --help       this list; `hashrl COMMAND --help` for one command\n";
+}
+
+// LibTorch's messages carry a C++ stack trace ("Exception raised from ... frame #0 ..."), also when
+// they arrive wrapped in another exception type: a user gets the sentence, not the frames.
+std::string without_backtrace(std::string message) {
+  for (const char* marker : {"Exception raised from ", "frame #0"}) {
+    const auto at = message.find(marker);
+    if (at != std::string::npos) message.erase(at);
+  }
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
+  return message;
 }
 
 }  // namespace
@@ -27,13 +39,15 @@ void print_help() {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   int threads = 0;
-  while (!args.empty() && args.front().rfind("--threads", 0) == 0) {
-    std::string value = args.front().size() > 10 ? args.front().substr(10) : "";
+  while (!args.empty() && (args.front() == "--threads" || args.front().rfind("--threads=", 0) == 0)) {
+    const bool separate = args.front() == "--threads";  // "--threads N", not "--threads=N"
+    std::string value = separate ? "" : args.front().substr(10);
     args.erase(args.begin());
-    if (value.empty() && !args.empty()) value = args.front(), args.erase(args.begin());
-    threads = std::atoi(value.c_str());
-    if (threads < 1) {
-      std::cerr << "hashrl: --threads needs a positive number\n";
+    if (separate && !args.empty()) value = args.front(), args.erase(args.begin());
+    try {
+      threads = hashrl::parse_thread_count(value);
+    } catch (const hashrl::Error& e) {
+      std::cerr << "hashrl: " << e.what() << "\n";
       return 2;
     }
   }
@@ -52,9 +66,9 @@ int main(int argc, char** argv) {
     } catch (const hashrl::Error& e) {
       std::cerr << "hashrl " << name << ": " << e.what() << "\n";
     } catch (const c10::Error& e) {
-      std::cerr << "hashrl " << name << ": " << e.what_without_backtrace() << "\n";
+      std::cerr << "hashrl " << name << ": " << without_backtrace(e.what_without_backtrace()) << "\n";
     } catch (const std::exception& e) {
-      std::cerr << "hashrl " << name << ": " << e.what() << "\n";
+      std::cerr << "hashrl " << name << ": " << without_backtrace(e.what()) << "\n";
     }
     return 1;
   }
