@@ -15,6 +15,7 @@ torch::Tensor bernoulli_log_prob(const torch::Tensor& probs, const torch::Tensor
 torch::Tensor bernoulli_entropy(const torch::Tensor& probs);
 
 // Sampled bits (a draw from the global torch generator) or greedy bits (p > 0.5), as float.
+// Throws NonFiniteError when a probability is not finite.
 torch::Tensor draw_bits(const torch::Tensor& probs, bool greedy);
 
 }  // namespace hashrl

@@ -16,6 +16,13 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A value that is not finite where the computation needs one (a diverged policy's probabilities):
+// the trainer turns it into "training stopped at step N: ..." naming its last good checkpoint.
+class NonFiniteError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Throws hashrl::Error with a fmt-formatted message.
 template <typename... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) {
