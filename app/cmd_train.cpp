@@ -1,4 +1,5 @@
 // hashrl train: train an agent from a config, then encode and evaluate (see rollout/trainer.h).
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -10,6 +11,32 @@
 namespace hashrl::cli {
 
 extern const char* const kConfigDoc;
+
+namespace {
+
+// Ctrl-C or a TERM from a scheduler: checkpoint after the step in progress and exit. A second
+// signal takes the default action at once.
+Trainer* g_training = nullptr;
+extern "C" void stop_training(int signal) {
+  std::signal(signal, SIG_DFL);
+  if (g_training) g_training->request_stop();
+}
+
+// Routes the signals to `trainer` while it trains, and only then.
+struct StopOnSignal {
+  explicit StopOnSignal(Trainer& trainer) {
+    g_training = &trainer;
+    std::signal(SIGINT, stop_training);
+    std::signal(SIGTERM, stop_training);
+  }
+  ~StopOnSignal() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    g_training = nullptr;
+  }
+};
+
+}  // namespace
 
 int run_train(const std::vector<std::string>& args) {
   po::options_description options("hashrl train");
@@ -41,10 +68,13 @@ int run_train(const std::vector<std::string>& args) {
   }
   Trainer trainer(config, out);
   if (vm.count("resume")) {
-    trainer.resume();
-    std::cerr << "resumed at step " << trainer.step() << "\n";
+    if (trainer.resume()) std::cerr << "resumed at step " << trainer.step() << "\n";
+    else std::cerr << "no checkpoint in " << out << " yet: training from step 0\n";
   }
-  trainer.train();
+  {
+    StopOnSignal stop_on_signal(trainer);
+    trainer.train();
+  }
   const auto report = trainer.evaluate();
   if (vm.count("json")) {
     std::cout << report.dump(2) << "\n";

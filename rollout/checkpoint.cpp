@@ -13,7 +13,7 @@
 namespace hashrl {
 
 void save_checkpoint(const std::string& path, Agent& agent, const Env& env, Learner& learner,
-                     torch::optim::Optimizer& optimizer, int64_t step) {
+                     torch::optim::Optimizer& optimizer, RunProgress progress) {
   torch::serialize::OutputArchive root, agent_archive, env_archive, learner_archive, optimizer_archive;
   agent.module().save(agent_archive);
   env.save(env_archive);
@@ -23,7 +23,8 @@ void save_checkpoint(const std::string& path, Agent& agent, const Env& env, Lear
   root.write("agent", agent_archive);
   root.write("env", env_archive);
   root.write("optimizer", optimizer_archive);
-  root.write("step", c10::IValue(step));
+  root.write("step", c10::IValue(progress.step));
+  root.write("train_seconds", c10::IValue(progress.train_seconds));
   root.write("torch_rng", at::detail::getDefaultCPUGenerator().get_state());
   std::ostringstream bytes;
   root.save_to(bytes);
@@ -58,8 +59,8 @@ void load_weights(const std::string& path, Agent& agent, Env& env) {
   }
 }
 
-int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
-                        torch::optim::Optimizer& optimizer) {
+RunProgress load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
+                            torch::optim::Optimizer& optimizer) {
   require_file(path);
   try {
     torch::serialize::InputArchive root, agent_archive, env_archive, learner_archive, optimizer_archive;
@@ -78,7 +79,9 @@ int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner
     root.read("torch_rng", rng);
     auto generator = at::detail::getDefaultCPUGenerator();
     generator.set_state(rng);
-    return step.toInt();
+    c10::IValue seconds(0.0);  // absent from checkpoints written before it was recorded
+    root.try_read("train_seconds", seconds);
+    return {step.toInt(), seconds.toDouble()};
   } catch (const c10::Error& e) {
     unloadable(path, e);
   }

@@ -14,13 +14,20 @@
 
 namespace hashrl {
 
+// Where a run stands: the step counter and the training time spent to reach it (so that a resumed
+// run's report counts every segment, not only the last).
+struct RunProgress {
+  int64_t step = 0;
+  double train_seconds = 0;
+};
+
 void save_checkpoint(const std::string& path, Agent& agent, const Env& env, Learner& learner,
-                     torch::optim::Optimizer& optimizer, int64_t step);
+                     torch::optim::Optimizer& optimizer, RunProgress progress);
 
 // Restores everything save_checkpoint wrote into objects built from the same config; returns
-// the step counter. Throws naming the file when it is missing, truncated or from another model.
-int64_t load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
-                        torch::optim::Optimizer& optimizer);
+// where the run stood. Throws naming the file when it is missing, truncated or from another model.
+RunProgress load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
+                            torch::optim::Optimizer& optimizer);
 
 // Restores only what encoding needs, the agent's and the env's weights (serving a trained run).
 void load_weights(const std::string& path, Agent& agent, Env& env);

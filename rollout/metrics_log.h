@@ -10,8 +10,10 @@ namespace hashrl {
 
 class MetricsLog {
  public:
-  // `append` keeps what an earlier run (one being resumed) wrote.
-  MetricsLog(const std::string& path, bool append);
+  // Opens the log of a run that stands at `kept_through_step`: records of later steps (written
+  // after the checkpoint being resumed, so about to be trained again) and a line torn by a kill
+  // are dropped; 0 starts an empty log.
+  MetricsLog(const std::string& path, int64_t kept_through_step);
   void write(const nlohmann::json& record);
 
  private:

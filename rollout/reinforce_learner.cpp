@@ -9,7 +9,7 @@ ReinforceOptions ReinforceOptions::from_config(const ConfigSection& s) {
   o.signal(s.get_choice("signal", "group", {"group", "reward-to-go", "total"}));
   o.baseline(s.get_choice("baseline", "batch-mean", {"none", "batch-mean", "critic"}));
   if (o.baseline() == "critic") {
-    o.critic_hidden(s.get_int("critic_hidden", o.critic_hidden(), 1));
+    o.critic_hidden(s.get_int("critic_hidden", o.critic_hidden(), 1, 16384));
     o.critic_coef(s.get_double("critic_coef", o.critic_coef(), 0.0));
   }
   o.normalize(s.get_bool("normalize", false));

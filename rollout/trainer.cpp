@@ -18,28 +18,36 @@
 namespace hashrl {
 TrainSettings TrainSettings::from_config(const ConfigSection& s) {
   TrainSettings t;
-  t.steps = s.get_int("steps", t.steps, 0);
+  t.steps = s.get_int("steps", t.steps, 0, kMaxSteps);
   t.seed = static_cast<uint64_t>(s.get_int("seed", 0, 0));
-  t.log_every = s.get_int("log_every", t.log_every, 1);
-  t.checkpoint_every = s.get_int("checkpoint_every", t.checkpoint_every, 0);
+  t.log_every = s.get_int("log_every", t.log_every, 1, kMaxSteps);
+  t.checkpoint_every = s.get_int("checkpoint_every", t.checkpoint_every, 0, kMaxSteps);
+  t.checkpoint_seconds = s.get_double("checkpoint_seconds", t.checkpoint_seconds, 0, 1e9);
   return t;
 }
 
 EvalSettings EvalSettings::from_config(const ConfigSection& s) {
   EvalSettings e;
-  e.batch_size = s.get_int("batch_size", e.batch_size, 1);
-  e.metrics.topk = s.get_int("topk", 0, 0);
-  e.metrics.radius = s.get_int("radius", 2, 0);
-  e.metrics.precision_at = s.get_int_list("precision_at", e.metrics.precision_at);
+  e.batch_size = s.get_int("batch_size", e.batch_size, 1, 65536);
+  e.metrics.topk = s.get_int("topk", 0, 0, kMaxSteps);
+  e.metrics.radius = s.get_int("radius", 2, 0, 4096);
+  e.metrics.precision_at = s.get_int_list("precision_at", e.metrics.precision_at, 1, kMaxSteps);
   e.plots = s.get_bool("plots", false);
   e.plot_format = s.get_choice("plot_format", "png", {"png", "svg"});
   return e;
 }
 
+RunSettings RunSettings::from_config(const Config& config) {
+  return {TrainSettings::from_config(ConfigSection(config, "train")),
+          EvalSettings::from_config(ConfigSection(config, "eval")),
+          OptimizerSettings::from_config(ConfigSection(config, "optim"))};
+}
+
 Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)), out_dir_(std::move(out_dir)) {
-  train_ = TrainSettings::from_config(ConfigSection(config_, "train"));
-  eval_ = EvalSettings::from_config(ConfigSection(config_, "eval"));
-  optim_ = OptimizerSettings::from_config(ConfigSection(config_, "optim"));
+  const auto settings = RunSettings::from_config(config_);
+  train_ = settings.train;
+  eval_ = settings.eval;
+  optim_ = settings.optim;
   torch::manual_seed(train_.seed);
   data_ = load_data(ConfigSection(config_, "data"));
   env_ = make_env(config_.get_string("env.kind", "HashEnv-v0"), config_, data_);
@@ -57,18 +65,35 @@ Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)
   save_split(data_.split, out_dir_ + "/split");
 }
 
-void Trainer::resume() {
-  step_ = load_checkpoint(checkpoint_path(), *agent_, *env_, *learner_, *optimizer_);
+bool Trainer::resume() {
+  // Killed before its first checkpoint was whole: nothing was trained that a fresh start from the
+  // same config would not repeat exactly.
+  if (!std::filesystem::exists(checkpoint_path())) return false;
+  const auto progress = load_checkpoint(checkpoint_path(), *agent_, *env_, *learner_, *optimizer_);
+  step_ = progress.step;
+  train_seconds_ = progress.train_seconds;
+  return true;
 }
 
-void Trainer::checkpoint() { save_checkpoint(checkpoint_path(), *agent_, *env_, *learner_, *optimizer_, step_); }
+void Trainer::checkpoint() {
+  save_checkpoint(checkpoint_path(), *agent_, *env_, *learner_, *optimizer_, {step_, train_seconds_});
+  last_checkpoint_ = std::chrono::steady_clock::now();
+}
+
+void Trainer::request_stop() { stop_requested_ = true; }
 
 nlohmann::json Trainer::train_step() {
   const auto lr = optim_.lr_at(step_);
   set_learning_rate(*optimizer_, optim_, step_);
   agent_->module().train();
-  auto trajectory = rollout(*env_, *agent_, agent_->training_mode());
-  auto terms = learner_->loss(trajectory);
+  Trajectory trajectory;
+  LossTerms terms;
+  try {
+    trajectory = rollout(*env_, *agent_, agent_->training_mode());
+    terms = learner_->loss(trajectory);
+  } catch (const NonFiniteError& e) {
+    fail("training stopped at step {}: {}; the last good checkpoint is '{}'", step_ + 1, e.what(), checkpoint_path());
+  }
   optimizer_->zero_grad();
   terms.loss.backward();
   const double max_norm = optim_.clip_grad_norm > 0 ? optim_.clip_grad_norm : std::numeric_limits<double>::infinity();
@@ -107,31 +132,42 @@ void Trainer::fit_closed_form() {
 }
 
 void Trainer::train_until(int64_t steps) {
-  if (!log_) log_ = std::make_unique<MetricsLog>(out_dir_ + "/metrics.jsonl", /*append=*/step_ > 0);
+  if (!log_) log_ = std::make_unique<MetricsLog>(out_dir_ + "/metrics.jsonl", step_);
   if (agent_->fitted_in_closed_form()) {
     if (step_ == 0 && steps > 0) fit_closed_form();
     return;
   }
+  using Clock = std::chrono::steady_clock;
   const int64_t images_per_step = env_->spec().num_images();
   Progress progress("train", steps, "step");
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   const int64_t first_step = step_;
+  last_checkpoint_ = start;
   double recent_reward = 0;
   while (step_ < steps) {
+    if (stop_requested_) {
+      checkpoint();
+      fail("interrupted at step {}; the checkpoint '{}' holds it: continue with hashrl train --resume {}", step_,
+           checkpoint_path(), out_dir_);
+    }
+    const auto step_start = Clock::now();
     auto record = train_step();
+    train_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
     recent_reward = record.value("group_reward", 0.0) + record.value("global_reward", 0.0);
     if (step_ % train_.log_every == 0 || step_ == steps) {
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      record["seconds"] = train_seconds_ + seconds;
+      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      record["seconds"] = train_seconds_;
       record["steps_per_second"] = seconds > 0 ? (step_ - first_step) / seconds : 0.0;
       record["images_per_second"] = record["steps_per_second"].get<double>() * images_per_step;
       log_->write(record);
     }
-    if (train_.checkpoint_every > 0 && step_ % train_.checkpoint_every == 0) checkpoint();
+    const bool by_steps = train_.checkpoint_every > 0 && step_ % train_.checkpoint_every == 0;
+    const bool by_time = train_.checkpoint_seconds > 0 &&
+                         std::chrono::duration<double>(Clock::now() - last_checkpoint_).count() >= train_.checkpoint_seconds;
+    if (by_steps || by_time) checkpoint();
     progress.update(step_, fmt::format("reward {:.3f}", recent_reward));
   }
   progress.finish(fmt::format("reward {:.3f}", recent_reward));
-  train_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   checkpoint();
 }
 

@@ -2,7 +2,8 @@
 // A training run: what `hashrl train` does. It builds everything from one config, trains the
 // agent with its learner, then encodes queries and database with greedy bits and evaluates them.
 //
-// Keys of [train]:  steps = 1000, seed = 0, log_every = 10, checkpoint_every = 500
+// Keys of [train]:  steps = 1000, seed = 0, log_every = 10, checkpoint_every = 500,
+//                   checkpoint_seconds = 60
 // Keys of [eval]:   batch_size = 256, topk = 0, radius = 2, precision_at = 1,10,100,500,1000,
 //                   plots = false, plot_format = png
 //
@@ -17,6 +18,8 @@
 #include <nlohmann/json.hpp>
 #include <torch/optim/optimizer.h>
 
+#include <chrono>
+#include <csignal>
 #include <memory>
 #include <string>
 
@@ -31,9 +34,15 @@
 
 namespace hashrl {
 
+// The largest step count any [train] or [eval] count key accepts.
+inline constexpr int64_t kMaxSteps = 1'000'000'000;
+
 struct TrainSettings {
   static TrainSettings from_config(const ConfigSection& section);
   int64_t steps = 1000, log_every = 10, checkpoint_every = 500;
+  // Also checkpoint when this long has passed since the last one (0: only by steps), so that a
+  // crash loses at most about this much training whatever checkpoint_every says.
+  double checkpoint_seconds = 60;
   uint64_t seed = 0;
 };
 
@@ -45,13 +54,26 @@ struct EvalSettings {
   std::string plot_format = "png";
 };
 
+// Every setting of a run that is not a component: read (and so validated) together, by the Trainer
+// and by `hashrl check-env`, before any data is loaded.
+struct RunSettings {
+  static RunSettings from_config(const Config& config);
+  TrainSettings train;
+  EvalSettings eval;
+  OptimizerSettings optim;
+};
+
 class Trainer {
  public:
   // Builds data, env, agent, learner and optimiser; throws naming any key that nothing read.
   Trainer(Config config, std::string out_dir);
 
-  // Continues from out_dir/checkpoint.pt.
-  void resume();
+  // Continues from out_dir/checkpoint.pt; false (and step 0) when the run was stopped before its
+  // first checkpoint was written, which a fresh start repeats exactly.
+  bool resume();
+  // Asks a running train() to checkpoint and stop (throwing "interrupted at step N") after the
+  // step in progress. Safe to call from a signal handler.
+  void request_stop();
   // Writes out_dir/checkpoint.pt now (train() also does, every train.checkpoint_every steps).
   void checkpoint();
   // Trains until train.steps (from wherever it stands), checkpointing as it goes.
@@ -88,7 +110,9 @@ class Trainer {
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<MetricsLog> log_;
   int64_t step_ = 0;
-  double train_seconds_ = 0;
+  double train_seconds_ = 0;  // over every segment of a resumed run
+  std::chrono::steady_clock::time_point last_checkpoint_;
+  volatile std::sig_atomic_t stop_requested_ = 0;
 };
 
 }  // namespace hashrl
