@@ -9,9 +9,10 @@
 
 namespace hashrl {
 
-Dataset read_cifar10_batch(const std::string& path) {
+Dataset read_cifar10_batch(const std::string& path) { return parse_cifar10_batch(read_file(path), path); }
+
+Dataset parse_cifar10_batch(const std::string& data, const std::string& path) {
   constexpr int64_t kPixels = 3 * 32 * 32, kRecord = 1 + kPixels;
-  const std::string data = read_file(path);
   if (data.empty() || data.size() % kRecord != 0)
     fail("'{}': {} bytes is not a whole number of CIFAR-10 records ({} bytes each); truncated?",
          path, data.size(), kRecord);

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/limits.h"
 
 namespace hashrl {
 namespace {
@@ -68,6 +69,7 @@ Dataset concat(const Dataset& first, const Dataset& second, const std::string& n
 torch::Tensor one_hot_labels(const torch::Tensor& class_ids, int64_t num_classes,
                              const std::string& origin) {
   const auto ids = class_ids.to(torch::kInt64).reshape({-1});
+  if (num_classes > kMaxLabels) fail("{}: {} classes, more than the limit of {}", origin, num_classes, kMaxLabels);
   if (ids.numel() > 0) {
     const int64_t lo = ids.min().item<int64_t>(), hi = ids.max().item<int64_t>();
     if (lo < 0 || hi >= num_classes)
@@ -82,7 +84,7 @@ torch::Tensor as_multi_hot(const torch::Tensor& labels, const std::string& origi
   if (labels.dim() == 1) {
     if (torch::isFloatingType(labels.scalar_type()))
       fail("{}: class ids must be integers, got {}", origin, c10::toString(labels.scalar_type()));
-    const int64_t classes = labels.numel() ? labels.max().item<int64_t>() + 1 : 0;
+    const int64_t classes = labels.numel() ? std::min(labels.max().item<int64_t>(), kMaxLabels) + 1 : 0;
     return one_hot_labels(labels, classes, origin);
   }
   if (labels.dim() != 2) fail("{}: labels must be class ids [N] or multi-hot [N, L], got {} dims", origin, labels.dim());

@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/limits.h"
 #include "hashrl/common/npy.h"
 #include "hashrl/env/readers.h"
 
@@ -27,6 +28,10 @@ Dataset read_npy_features(const std::string& features_path, const std::string& l
 Dataset make_synthetic(int64_t classes, int64_t per_class, int64_t dim, double spread, uint64_t seed) {
   if (classes < 1 || per_class < 1 || dim < 1)
     fail("synthetic data needs classes, per_class and dim >= 1 (got {}, {}, {})", classes, per_class, dim);
+  constexpr int64_t kMaxValues = int64_t{1} << 31;  // 8 GiB of float32
+  if (classes > kMaxLabels || per_class > kMaxValues / classes || dim > kMaxValues / (classes * per_class))
+    fail("synthetic data of {} classes x {} points x {} dimensions is past the limit of {} values (or {} classes)",
+         classes, per_class, dim, kMaxValues, kMaxLabels);
   auto gen = at::detail::createCPUGenerator(seed);
   const auto centres = at::randn({classes, dim}, gen);
   const auto ids = torch::arange(classes).repeat_interleave(per_class);

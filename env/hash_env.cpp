@@ -21,9 +21,9 @@ torch::Device parse_device(const std::string& text) {
 
 HashEnvOptions HashEnvOptions::from_config(const ConfigSection& s) {
   HashEnvOptions o;
-  o.code_length(s.get_int("code_length", 48));
-  o.group_size(s.get_int("group_size", 12));
-  o.batch_size(s.get_int("batch_size", 16));
+  o.code_length(s.get_int("code_length", 48, 1, kMaxCodeLength));
+  o.group_size(s.get_int("group_size", 12, 1, kMaxCodeLength));
+  o.batch_size(s.get_int("batch_size", 16, 1, kMaxBatchSize));
   o.device(parse_device(s.get_string("device", "auto")));
   o.feature_cache_dir(s.get_string("feature_cache_dir", ""));
   o.augment(AugmentOptions::from_config(s));
@@ -32,9 +32,11 @@ HashEnvOptions HashEnvOptions::from_config(const ConfigSection& s) {
 }
 
 void HashEnvOptions::validate() const {
-  if (code_length_ < 1) fail("env.code_length must be at least 1, got {}", code_length_);
+  if (code_length_ < 1 || code_length_ > kMaxCodeLength)
+    fail("env.code_length must be from 1 to {}, got {}", kMaxCodeLength, code_length_);
   if (group_size_ < 1) fail("env.group_size must be at least 1, got {}", group_size_);
-  if (batch_size_ < 1) fail("env.batch_size must be at least 1, got {}", batch_size_);
+  if (batch_size_ < 1 || batch_size_ > kMaxBatchSize)
+    fail("env.batch_size must be from 1 to {}, got {}", kMaxBatchSize, batch_size_);
   if (code_length_ % group_size_ != 0)
     fail("env.code_length ({}) must be a multiple of env.group_size ({})", code_length_, group_size_);
 }

@@ -16,10 +16,15 @@
 
 namespace hashrl {
 
+// Bounds checked before anything is allocated: far past the paper's sizes (q <= 64, B = 16), short
+// of what would exhaust memory before the first step.
+inline constexpr int64_t kMaxCodeLength = 4096;
+inline constexpr int64_t kMaxBatchSize = 4096;
+
 // Keys of the [env] section.
 struct HashEnvOptions {
   static HashEnvOptions from_config(const ConfigSection& section);
-  // Throws naming the value: q or k or B < 1, q not divisible by k.
+  // Throws naming the value: q or k or B < 1, q or B over its bound, q not divisible by k.
   void validate() const;
 
   TORCH_ARG(int64_t, code_length) = 48;  // q

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/limits.h"
 #include "hashrl/env/readers.h"
 
 namespace hashrl {
@@ -45,6 +46,9 @@ std::vector<int64_t> idx_header(const std::string& data, const std::string& path
   int64_t count = 1;
   for (size_t i = 0; i < dims; ++i) {
     sizes.push_back(big_endian(data, 4 + 4 * i));
+    // Each size fits 32 bits; their product can overflow 64, so it is bounded as it grows.
+    if (sizes.back() > 0 && count > kMaxFileElements / sizes.back())
+      fail("'{}': IDX header declares {} dimensions whose product is past {} bytes", path, dims, kMaxFileElements);
     count *= sizes.back();
   }
   const size_t expected = 4 + 4 * dims + static_cast<size_t>(count);
@@ -71,9 +75,13 @@ std::string existing(const std::string& dir, const std::string& stem) {
 
 Dataset read_idx(const std::string& images_path, const std::string& labels_path,
                  const std::string& name, int64_t num_classes) {
-  const std::string images = read_maybe_gzipped(images_path);
+  return parse_idx(read_maybe_gzipped(images_path), images_path, read_maybe_gzipped(labels_path), labels_path, name,
+                   num_classes);
+}
+
+Dataset parse_idx(const std::string& images, const std::string& images_path, const std::string& labels,
+                  const std::string& labels_path, const std::string& name, int64_t num_classes) {
   const auto image_dims = idx_header(images, images_path, 0x803);
-  const std::string labels = read_maybe_gzipped(labels_path);
   const auto label_dims = idx_header(labels, labels_path, 0x801);
   if (image_dims[0] != label_dims[0])
     fail("'{}' holds {} images but '{}' holds {} labels", images_path, image_dims[0], labels_path,

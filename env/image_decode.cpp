@@ -5,18 +5,49 @@
 
 #include <torch/torch.h>
 
+#include <cstring>
 #include <memory>
+#include <utility>
 
 #include "hashrl/common/error.h"
 
 namespace hashrl {
+namespace {
 
-std::optional<std::pair<int64_t, int64_t>> image_dimensions(const std::string& bytes) {
-  int w = 0, h = 0, channels = 0;
-  if (!stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()), &w, &h,
-                             &channels))
+uint32_t big_endian(const std::string& b, size_t at, int bytes) {
+  uint32_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
+  return v;
+}
+
+// The size a PNG (IHDR) or JPEG (SOF marker) header declares, read by hand: stb refuses headers of
+// images too large to decode without saying how large, and the service must answer those 413.
+std::optional<std::pair<int64_t, int64_t>> declared_size(const std::string& b) {
+  if (b.size() >= 24 && b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0 && b.compare(12, 4, "IHDR") == 0)
+    return std::make_pair(int64_t{big_endian(b, 16, 4)}, int64_t{big_endian(b, 20, 4)});
+  if (b.size() < 4 || static_cast<unsigned char>(b[0]) != 0xff || static_cast<unsigned char>(b[1]) != 0xd8)
     return std::nullopt;
-  return std::make_pair(int64_t{w}, int64_t{h});
+  for (size_t at = 2; at + 9 <= b.size() && static_cast<unsigned char>(b[at]) == 0xff;) {
+    const unsigned marker = static_cast<unsigned char>(b[at + 1]);
+    const bool frame = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+    if (frame) return std::make_pair(int64_t{big_endian(b, at + 7, 2)}, int64_t{big_endian(b, at + 5, 2)});
+    at += 2 + big_endian(b, at + 2, 2);  // the segment's length counts its own two bytes
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ImageHeader> read_image_header(const std::string& bytes) {
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) return std::nullopt;
+  int w = 0, h = 0, channels = 0;
+  if (stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()), &w, &h,
+                            &channels))
+    return ImageHeader{w, h, false};
+  // A header stb refused for its size, or a broken image.
+  const auto size = declared_size(bytes);
+  if (size && size->first * size->second > (int64_t{1} << 28)) return ImageHeader{size->first, size->second, true};
+  return std::nullopt;
 }
 
 torch::Tensor decode_image(const std::string& bytes, const DecodeOptions& options, const std::string& where) {
@@ -25,6 +56,7 @@ torch::Tensor decode_image(const std::string& bytes, const DecodeOptions& option
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int size = static_cast<int>(bytes.size());
   int w = 0, h = 0, channels = 0;
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) fail("{}: {} bytes is too large for an image file", where, bytes.size());
   if (!stbi_info_from_memory(data, size, &w, &h, &channels))
     fail("{}: cannot decode image: {}", where, stbi_failure_reason());
   if (options.max_pixels > 0 && static_cast<int64_t>(w) * h > options.max_pixels)

@@ -4,6 +4,7 @@
 // out of range, an undecodable image) with a hashrl::Error that names the file and the fault.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "hashrl/env/dataset.h"
 
@@ -14,6 +15,10 @@ namespace hashrl {
 Dataset read_idx(const std::string& images_path, const std::string& labels_path,
                  const std::string& name, int64_t num_classes = 10);
 
+// The same on the files' (decompressed) bytes; the paths only name them in errors.
+Dataset parse_idx(const std::string& images, const std::string& images_path, const std::string& labels,
+                  const std::string& labels_path, const std::string& name, int64_t num_classes = 10);
+
 // Both halves of an IDX set in `dir` (train-images-idx3-ubyte[.gz], train-labels-..., t10k-...),
 // joined train first, with `from_test_file` marking the t10k part.
 Dataset read_idx_dir(const std::string& dir, const std::string& name);
@@ -23,6 +28,8 @@ inline constexpr const char* kDebianFashionMnistDir = "/usr/share/datasets/fashi
 
 // CIFAR-10 binary batches (1 label byte + 3072 pixel bytes per record).
 Dataset read_cifar10_batch(const std::string& path);
+// The same on a batch file's bytes; `path` names it in errors.
+Dataset parse_cifar10_batch(const std::string& bytes, const std::string& path);
 // data_batch_1..5.bin and test_batch.bin from `dir`, train first, with `from_test_file` set.
 Dataset read_cifar10_dir(const std::string& dir);
 
@@ -30,6 +37,16 @@ Dataset read_cifar10_dir(const std::string& dir);
 // `relative/path.jpg 0 1 0 ...` (a multi-hot label vector), paths relative to `root`.
 // JPEG and PNG are decoded (stb_image) to RGB and resized to `image_size` x `image_size`.
 Dataset read_image_list(const std::string& list_path, const std::string& root, int64_t image_size);
+
+// One line of an image list: the image's path (as written), its line number and its labels.
+struct ImageListEntry {
+  std::string path;
+  int64_t line = 0;
+  std::vector<uint8_t> labels;
+};
+// The lines of an image list's text, checked (labels 0/1, one count on every line, not empty);
+// `list_path` names it in errors.
+std::vector<ImageListEntry> parse_image_list(const std::string& text, const std::string& list_path);
 
 // Precomputed features (float32 [N, D]) and labels (class ids [N] or multi-hot [N, L]) as .npy.
 Dataset read_npy_features(const std::string& features_path, const std::string& labels_path);

@@ -99,7 +99,7 @@ std::shared_ptr<Encoder> make_vgg(const ConfigSection& section, const EncoderInp
   VggOptions options;
   options.batch_norm = batch_norm;
   options.width = section.get_double("width", 1.0, 1e-3, 16.0);
-  options.fc_dim = section.get_int("fc_dim", 4096, 1);
+  options.fc_dim = section.get_int("fc_dim", 4096, 1, 16384);
   options.pool = section.get_int("pool", 7, 1, 64);
   options.fc7_output = section.get_choice("output", "fc7", {"fc7", "pool"}) == "fc7";
   Preprocess preprocess = Preprocess::from_config(section);

@@ -10,7 +10,7 @@ namespace hashrl {
 DrlihPolicyOptions DrlihPolicyOptions::from_config(const ConfigSection& s, const std::string& cell) {
   DrlihPolicyOptions o;
   o.cell(cell);
-  o.hidden(s.get_int("hidden", 4096, 1));
+  o.hidden(s.get_int("hidden", 4096, 1, 16384));  // 16384: a 1 GiB weight matrix
   o.init_from_features(s.get_choice("init", "zeros", {"zeros", "features"}) == "features");
   o.features_as_first_input(s.get_choice("first_input", "features", {"features", "hidden"}) == "features");
   o.per_bit_head(s.get_choice("head", "shared", {"shared", "per-bit"}) == "per-bit");

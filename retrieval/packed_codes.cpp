@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/limits.h"
 
 namespace hashrl {
 namespace {
@@ -37,9 +38,10 @@ PackedBits pack_codes(const torch::Tensor& codes, const std::string& origin) {
   return pack_rows((values > 0).to(torch::kUInt8));
 }
 
-int64_t label_width(const torch::Tensor& labels) {
-  if (labels.dim() == 2) return labels.size(1);
-  return labels.numel() ? labels.max().item<int64_t>() + 1 : 0;
+int64_t label_width(const torch::Tensor& labels, const std::string& origin) {
+  const int64_t width = labels.dim() == 2 ? labels.size(1) : labels.numel() ? labels.max().item<int64_t>() + 1 : 0;
+  if (width > kMaxLabels) fail("{}: {} label columns (class id {}), past the limit of {}", origin, width, width - 1, kMaxLabels);
+  return width;
 }
 
 PackedBits pack_labels(const torch::Tensor& labels, const std::string& origin, int64_t num_labels) {
@@ -49,7 +51,7 @@ PackedBits pack_labels(const torch::Tensor& labels, const std::string& origin, i
       fail("{}: class-id labels must be integers, got {}", origin, c10::toString(l.scalar_type()));
     const auto ids = l.to(torch::kInt64);
     if (ids.numel() && ids.min().item<int64_t>() < 0) fail("{}: negative class id", origin);
-    const int64_t width = num_labels > 0 ? num_labels : label_width(ids);
+    const int64_t width = num_labels > 0 ? num_labels : label_width(ids, origin);
     if (ids.numel() && ids.max().item<int64_t>() >= width)
       fail("{}: class id {} out of range [0, {})", origin, ids.max().item<int64_t>(), width);
     auto one_hot = torch::zeros({ids.size(0), std::max<int64_t>(width, 1)}, torch::kUInt8);

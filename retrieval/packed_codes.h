@@ -27,8 +27,9 @@ PackedBits pack_codes(const torch::Tensor& codes, const std::string& origin = "c
 PackedBits pack_labels(const torch::Tensor& labels, const std::string& origin = "labels",
                        int64_t num_labels = 0);
 
-// Number of label columns that a labels tensor implies (class ids: max + 1).
-int64_t label_width(const torch::Tensor& labels);
+// Number of label columns that a labels tensor implies (class ids: max + 1). Throws naming
+// `origin` when that is past kMaxLabels (common/limits.h), before anything that size is allocated.
+int64_t label_width(const torch::Tensor& labels, const std::string& origin = "labels");
 
 inline int hamming_distance(const uint64_t* a, const uint64_t* b, int64_t words) {
   int d = 0;

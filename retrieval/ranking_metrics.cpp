@@ -216,7 +216,7 @@ RetrievalMetrics evaluate_retrieval(const PackedBits& qc, const PackedBits& ql, 
 RetrievalMetrics evaluate_retrieval(const torch::Tensor& query_codes, const torch::Tensor& query_labels,
                                     const torch::Tensor& db_codes, const torch::Tensor& db_labels,
                                     const EvalOptions& options) {
-  const int64_t width = std::max(label_width(query_labels), label_width(db_labels));
+  const int64_t width = std::max(label_width(query_labels, "query labels"), label_width(db_labels, "database labels"));
   return evaluate_retrieval(pack_codes(query_codes, "query codes"),
                             pack_labels(query_labels, "query labels", query_labels.dim() == 1 ? width : 0),
                             pack_codes(db_codes, "database codes"),

@@ -49,7 +49,7 @@ class ItqHasher : public Hasher {
 }  // namespace
 
 std::shared_ptr<Hasher> make_itq_hasher(const ConfigSection& section, const HasherShape& shape) {
-  return std::make_shared<ItqHasher>(shape, section.get_int("iterations", 50, 0),
+  return std::make_shared<ItqHasher>(shape, section.get_int("iterations", 50, 0, 100000),
                                      static_cast<uint64_t>(section.get_int("seed", 0, 0)));
 }
 

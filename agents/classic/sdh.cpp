@@ -86,9 +86,9 @@ class SdhHasher : public Hasher {
 
 std::shared_ptr<Hasher> make_sdh_hasher(const ConfigSection& section, const HasherShape& shape) {
   SdhOptions o;
-  o.anchors = section.get_int("anchors", o.anchors, 1);
-  o.iterations = section.get_int("iterations", o.iterations, 1);
-  o.bit_sweeps = section.get_int("bit_sweeps", o.bit_sweeps, 1);
+  o.anchors = section.get_int("anchors", o.anchors, 1, 1000000);
+  o.iterations = section.get_int("iterations", o.iterations, 1, 100000);
+  o.bit_sweeps = section.get_int("bit_sweeps", o.bit_sweeps, 1, 100000);
   o.lambda = section.get_double("lambda", o.lambda, 0);
   o.nu = section.get_double("nu", o.nu, 0);
   o.seed = static_cast<uint64_t>(section.get_int("seed", 0, 0));
