@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hashrl/common/error.h"
+#include "hashrl/serve/http_exchange.h"
 
 namespace hashrl {
 
@@ -22,19 +23,6 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
-
-http::response<http::string_body> json_response(int status, const nlohmann::json& body, unsigned version,
-                                                bool keep_alive) {
-  http::response<http::string_body> response{static_cast<http::status>(status), version};
-  response.set(http::field::server, "hashrl");
-  response.set(http::field::content_type, "application/json");
-  response.keep_alive(keep_alive);
-  response.body() = body.dump() + "\n";
-  response.prepare_payload();
-  return response;
-}
-
-nlohmann::json error_body(int status, const std::string& message) { return {{"error", message}, {"status", status}}; }
 
 // One connection: read a request, answer it, repeat while the client keeps it alive.
 class Session : public std::enable_shared_from_this<Session> {
@@ -49,47 +37,24 @@ class Session : public std::enable_shared_from_this<Session> {
   void start() { read(); }
 
   // Answers 503 and closes: the server is at its connection limit.
-  void refuse() {
-    respond(json_response(503, error_body(503, "too many connections; try again"), 11, false));
-  }
+  void refuse() { respond(error_response(503, "too many connections; try again")); }
 
  private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(static_cast<uint64_t>(options_.max_body_bytes));
-    parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
+    limit_parser(*parser_, options_);
     stream_.expires_after(options_.request_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted)
-      return close();
-    if (ec == http::error::body_limit)
-      return respond(json_response(413, error_body(413, fmt::format("the body is larger than the limit of {} bytes",
-                                                                    options_.max_body_bytes)), 11, false));
-    if (ec == http::error::header_limit)
-      return respond(json_response(431, error_body(431, "the request headers are too large"), 11, false));
-    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category())  // does not parse
-      return respond(json_response(400, error_body(400, "malformed HTTP request: " + ec.message()), 11, false));
-    if (ec) return close();  // reset by the peer and the like: nobody to answer
-
-    const auto& request = parser_->get();
-    ServiceRequest service_request{std::string(request.method_string()), std::string(request.target()),
-                                   std::string(request[http::field::content_type]), request.body()};
-    ServiceReply reply;
-    try {
-      reply = handler_(service_request);
-    } catch (const std::exception& e) {
-      reply = {500, error_body(500, e.what()), {}};
-    }
-    auto response = json_response(reply.status, reply.body, request.version(), request.keep_alive());
-    for (const auto& [name, value] : reply.headers) response.set(name, value);
-    respond(std::move(response));
+    if (!ec) return respond(answer(parser_->get(), handler_));
+    if (auto response = answer_read_error(ec, options_)) return respond(std::move(*response));
+    close();
   }
 
-  void respond(http::response<http::string_body> response) {
+  void respond(HttpResponse response) {
     response_ = std::move(response);
     stream_.expires_after(options_.request_timeout);
     http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -105,8 +70,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  std::optional<RequestParser> parser_;
+  HttpResponse response_;
   const ServerOptions& options_;
   const HttpServer::Handler& handler_;
   std::atomic<int64_t>& open_;

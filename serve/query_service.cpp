@@ -49,7 +49,24 @@ int64_t parse_k(const std::string& text, const ServiceLimits& limits) {
   return k;
 }
 
-// Numbers of a flat or nested JSON array, in order.
+// Deeper nesting than any valid query needs ([C][H][W] pixels: 3 levels under the object) is refused
+// while parsing: 100,000 nested brackets in a 200 KB body overflowed the stack.
+constexpr int kMaxJsonDepth = 16;
+
+nlohmann::json parse_json_body(const std::string& text) {
+  const nlohmann::json::parser_callback_t limit_depth = [](int depth, nlohmann::json::parse_event_t event,
+                                                            nlohmann::json&) {
+    if (depth > kMaxJsonDepth && (event == nlohmann::json::parse_event_t::object_start ||
+                                  event == nlohmann::json::parse_event_t::array_start))
+      reject(400, fmt::format("the JSON body nests deeper than {} levels", kMaxJsonDepth));
+    return true;
+  };
+  auto body = nlohmann::json::parse(text, limit_depth, /*allow_exceptions=*/false);
+  if (body.is_discarded()) reject(400, "the body is not valid JSON");
+  return body;
+}
+
+// Numbers of a flat or nested JSON array, in order (the nesting is bounded by parse_json_body).
 void flatten(const nlohmann::json& value, const std::string& field, std::vector<double>& out, size_t limit) {
   if (value.is_array()) {
     for (const auto& element : value) flatten(element, field, out, limit);
@@ -119,12 +136,11 @@ ServiceReply QueryService::query(const ServiceRequest& request, const std::strin
   int64_t k = parse_k(query_parameter(query_string, "k"), limits_);
   torch::Tensor code;
   if (type == "application/json") {
-    const auto body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-    if (body.is_discarded()) reject(400, "the body is not valid JSON");
+    const auto body = parse_json_body(request.body);
     if (!body.is_object()) reject(400, "the JSON body must be an object");
     if (body.contains("k")) {
       if (!body["k"].is_number_integer()) reject(400, "'k' must be an integer");
-      k = parse_k(std::to_string(body["k"].get<int64_t>()), limits_);
+      k = parse_k(body["k"].dump(), limits_);  // as written: a huge unsigned k is not -1
     }
     code = code_of_json(body);
   } else if (starts_with(type, "image/") || type == "application/octet-stream") {
@@ -156,10 +172,11 @@ torch::Tensor QueryService::code_of_json(const nlohmann::json& body) {
   if (body.contains("id")) {
     const auto& id = body["id"];
     if (!id.is_number_integer()) reject(400, "'id' must be an integer");
-    const int64_t i = id.get<int64_t>();
-    if (i < 0 || i >= index_.size())
-      reject(404, fmt::format("no database item {}; ids run from 0 to {}", i, index_.size() - 1));
-    return run_->db_codes()[i];
+    // Read unsigned ids as unsigned: 18446744073709551615 is not item -1.
+    const bool in_range = id.is_number_unsigned() ? id.get<uint64_t>() < static_cast<uint64_t>(index_.size())
+                                                  : id.get<int64_t>() >= 0 && id.get<int64_t>() < index_.size();
+    if (!in_range) reject(404, fmt::format("no database item {}; ids run from 0 to {}", id.dump(), index_.size() - 1));
+    return run_->db_codes()[id.get<int64_t>()];
   }
   if (body.contains("pixels")) {
     if (!shape.images) reject(400, "this run's data set holds features, not images: send 'features'");
@@ -184,11 +201,10 @@ torch::Tensor QueryService::code_of_image(const std::string& bytes) {
   if (bytes.empty()) reject(400, "the body is empty: send the image's bytes");
   // The size the header declares is checked before anything is decoded: a small compressed file
   // must not expand into gigabytes.
-  const auto dimensions = image_dimensions(bytes);
-  if (!dimensions) reject(422, "the body is not an image that can be decoded (PNG, JPEG, BMP, GIF)");
-  const auto [width, height] = *dimensions;
-  if (width * height > limits_.max_image_pixels)
-    reject(413, fmt::format("the image has {}x{} pixels, more than the limit of {}", width, height,
+  const auto header = read_image_header(bytes);
+  if (!header) reject(422, "the body is not an image that can be decoded (PNG, JPEG, BMP, GIF)");
+  if (header->too_large || header->width * header->height > limits_.max_image_pixels)
+    reject(413, fmt::format("the image has {}x{} pixels, more than the limit of {}", header->width, header->height,
                             limits_.max_image_pixels));
   torch::Tensor image;
   try {
