@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
@@ -16,9 +17,12 @@ using namespace hashrl;
 
 namespace {
 
+// `extra`: "key = value" lines that override the small defaults.
 std::shared_ptr<Encoder> small_vgg(const std::string& extra = "") {
-  const Config c = Config::from_string("[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 64\npool = 1\n"
-                                       "image_size = 32\nchannels = 1\nmean = 0.5\nstd = 0.5\n" + extra);
+  Config c = Config::from_string("[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 64\npool = 1\n"
+                                 "image_size = 32\nchannels = 1\nmean = 0.5\nstd = 0.5\n");
+  std::istringstream lines(extra);
+  for (std::string line; std::getline(lines, line);) c.apply_override("encoder." + line);
   EncoderInput in;
   in.channels = 1, in.height = 28, in.width = 28;
   return make_encoder(ConfigSection(c, "encoder"), in);

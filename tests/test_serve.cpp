@@ -258,3 +258,32 @@ TEST_CASE("hashrl serve binds to loopback and stops cleanly on SIGTERM and SIGIN
     ::close(out[0]);
   }
 }
+
+TEST_CASE("serve survives hostile bodies: deep JSON, huge ids, an image that declares a huge size", "[fashion][serve]") {
+  QueryService service(shared_run(), ServiceLimits{});
+  auto reply = [&](const std::string& body, const std::string& type = "application/json") {
+    return service.handle({"POST", "/query", type, body});
+  };
+  // 100,000 nested arrays (200 KB) overflowed the stack that flattened them.
+  const auto deep = reply("{\"pixels\": " + std::string(100000, '[') + "1" + std::string(100000, ']') + "}");
+  CHECK(deep.status == 400);
+  CHECK_THAT(deep.body["error"].get<std::string>(), Catch::Contains("nests deeper"));
+  // A valid [C][H][W] body is well inside the limit.
+  const auto image = database_image(0).to(torch::kInt64);
+  std::vector<std::vector<std::vector<int64_t>>> nested(1, std::vector<std::vector<int64_t>>(28, std::vector<int64_t>(28)));
+  for (int64_t y = 0; y < 28; ++y)
+    for (int64_t x = 0; x < 28; ++x) nested[0][y][x] = image[0][y][x].item<int64_t>();
+  CHECK(reply(nlohmann::json{{"pixels", nested}}.dump()).status == 200);
+  // The largest unsigned id is not item -1; nor is the largest k.
+  const auto id = reply(R"({"id": 18446744073709551615})");
+  CHECK(id.status == 404);
+  CHECK_THAT(id.body["error"].get<std::string>(), Catch::Contains("18446744073709551615"));
+  CHECK(reply(R"({"id": 1, "k": 18446744073709551615})").status == 400);
+  // A PNG whose header declares 100000 x 100000 is too large (413), not undecodable (422).
+  std::string png = png_of(database_image(0));
+  const std::string side = {'\0', '\x01', '\x86', '\xa0'};  // 100000, big-endian
+  png.replace(16, 4, side);
+  png.replace(20, 4, side);
+  const auto huge = reply(png, "image/png");
+  CHECK(huge.status == 413);
+}

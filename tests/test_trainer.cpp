@@ -137,3 +137,67 @@ TEST_CASE("the encoder's parameters take their own learning-rate scale, on the s
   // Without encoder parameters (a frozen encoder) there is one group.
   CHECK(make_optimizer(settings, {{agent}, {}})->param_groups().size() == 1);
 }
+
+TEST_CASE("a run stopped before its first checkpoint resumes from step 0 to the same result") {
+  const std::string a_dir = test::scratch_dir("no-ckpt-a"), b_dir = test::scratch_dir("no-ckpt-b");
+  Trainer a(trainer_config(4), a_dir);
+  a.train();
+  { Trainer killed_early(trainer_config(4), b_dir); }  // built (config.ini written), never trained
+  Trainer b(trainer_config(4), b_dir);
+  CHECK_FALSE(b.resume());
+  CHECK(b.step() == 0);
+  b.train();
+  const auto pa = parameters_of(a), pb = parameters_of(b);
+  for (size_t i = 0; i < pa.size(); ++i) CHECK(pa[i].equal(pb[i]));
+}
+
+TEST_CASE("after a crash between checkpoints the resumed log holds each step once, and the time of every segment") {
+  const std::string dir = test::scratch_dir("log-after-crash");
+  const std::string saved = dir + "/step2.pt";
+  {
+    Trainer t(trainer_config(2), dir);
+    t.train();
+    std::filesystem::copy_file(t.checkpoint_path(), saved);
+  }
+  {
+    Trainer t(trainer_config(3), dir);
+    t.resume();
+    t.train();  // logs step 3, then checkpoints it...
+  }
+  // ...and the "crash" loses that checkpoint: the run stands at step 2 with step 3 in its log.
+  std::filesystem::copy_file(saved, dir + "/checkpoint.pt", std::filesystem::copy_options::overwrite_existing);
+  Trainer t(trainer_config(5), dir);
+  REQUIRE(t.resume());
+  CHECK(t.step() == 2);
+  const double resumed_seconds = t.evaluate()["run"]["train_seconds"].get<double>();
+  t.train();
+  CHECK(resumed_seconds > 0);  // the first segment's time came back with the checkpoint
+  CHECK(t.evaluate()["run"]["train_seconds"].get<double>() > resumed_seconds);
+  std::ifstream log(dir + "/metrics.jsonl");
+  std::vector<int64_t> steps;
+  for (std::string line; std::getline(log, line);) steps.push_back(nlohmann::json::parse(line)["step"].get<int64_t>());
+  CHECK(steps == std::vector<int64_t>{1, 2, 3, 4, 5});
+}
+
+TEST_CASE("a stop request checkpoints the step reached and ends with a message saying how to resume") {
+  const std::string dir = test::scratch_dir("stop-request");
+  Trainer t(trainer_config(6), dir);
+  t.train_until(2);
+  t.request_stop();
+  CHECK_THROWS_WITH(t.train(), Catch::Contains("interrupted at step 2") && Catch::Contains("--resume"));
+  Trainer resumed(trainer_config(6), dir);
+  REQUIRE(resumed.resume());
+  CHECK(resumed.step() == 2);
+}
+
+TEST_CASE("a checkpoint is also written by time, whatever checkpoint_every says") {
+  const std::string dir = test::scratch_dir("ckpt-by-time");
+  Config c = trainer_config(3);
+  c.set("train.checkpoint_every", "0");
+  c.set("train.checkpoint_seconds", "1e-9");  // every step
+  Trainer t(c, dir);
+  t.train_until(1);
+  Trainer reader(c, dir);
+  REQUIRE(reader.resume());
+  CHECK(reader.step() == 1);
+}
