@@ -8,7 +8,10 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
 endif()
 # Every target links these, so that all share the compile definitions (FMT_SHARED, BOOST_...) that
 # a reused precompiled header must agree with; GCC silently ignores a PCH built with others.
-set(HASHRL_BASE_DEPS torch OpenMP::OpenMP_CXX fmt::fmt Boost::program_options nlohmann_json::nlohmann_json)
+set(HASHRL_BASE_DEPS torch fmt::fmt Boost::program_options nlohmann_json::nlohmann_json)
+if(HASHRL_OPENMP)
+  list(APPEND HASHRL_BASE_DEPS OpenMP::OpenMP_CXX)
+endif()
 
 # One precompiled torch header, built once and reused by every target: a translation unit that
 # parses <torch/torch.h> from scratch costs ~15-20 s on this machine.

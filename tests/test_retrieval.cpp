@@ -194,7 +194,7 @@ TEST_CASE("the counting-sort ranking equals a plain sort by (distance, index) on
   }
 }
 
-TEST_CASE("at::parallel_for in our translation units runs on several threads") {
+TEST_CASE("at::parallel_for in our translation units runs on several threads", "[openmp]") {
   // It opens its OpenMP region in the caller's code: compiled without -fopenmp (CMakeLists.txt
   // links OpenMP everywhere) it runs every chunk on the calling thread, and the evaluation with it.
   const int saved = at::get_num_threads();
