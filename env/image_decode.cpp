@@ -23,8 +23,11 @@ uint32_t big_endian(const std::string& b, size_t at, int bytes) {
 // The size a PNG (IHDR) or JPEG (SOF marker) header declares, read by hand: stb refuses headers of
 // images too large to decode without saying how large, and the service must answer those 413.
 std::optional<std::pair<int64_t, int64_t>> declared_size(const std::string& b) {
-  if (b.size() >= 24 && b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0 && b.compare(12, 4, "IHDR") == 0)
-    return std::make_pair(int64_t{big_endian(b, 16, 4)}, int64_t{big_endian(b, 20, 4)});
+  if (b.size() >= 24 && b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0 && b.compare(12, 4, "IHDR") == 0) {
+    const int64_t width = big_endian(b, 16, 4), height = big_endian(b, 20, 4);
+    if (width > INT32_MAX || height > INT32_MAX) return std::nullopt;  // the PNG spec's bound: not a PNG
+    return std::make_pair(width, height);
+  }
   if (b.size() < 4 || static_cast<unsigned char>(b[0]) != 0xff || static_cast<unsigned char>(b[1]) != 0xd8)
     return std::nullopt;
   for (size_t at = 2; at + 9 <= b.size() && static_cast<unsigned char>(b[at]) == 0xff;) {

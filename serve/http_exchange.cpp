@@ -17,7 +17,9 @@ HttpResponse json_response(int status, const nlohmann::json& body, unsigned vers
   response.set(http::field::server, "hashrl");
   response.set(http::field::content_type, "application/json");
   response.keep_alive(keep_alive);
-  response.body() = body.dump() + "\n";
+  // Messages quote what the client sent (a path, a value), which need not be UTF-8: replaced, not
+  // thrown on (an invalid byte in the path used to take the whole server down).
+  response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   response.prepare_payload();
   return response;
 }

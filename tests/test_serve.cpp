@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "hashrl/common/npy.h"
+#include "hashrl/env/image_decode.h"
 #include "hashrl/rollout/trainer.h"
+#include "hashrl/serve/http_exchange.h"
 #include "hashrl/serve/http_server.h"
 #include "http_client.h"
 #include "paths.h"
@@ -286,4 +288,26 @@ TEST_CASE("serve survives hostile bodies: deep JSON, huge ids, an image that dec
   png.replace(20, 4, side);
   const auto huge = reply(png, "image/png");
   CHECK(huge.status == 413);
+}
+
+TEST_CASE("a reply quoting bytes that are not UTF-8 is still sent (found by fuzz_http)") {
+  // The 404 message quotes the path; dumping it as JSON threw, and the exception took the server down.
+  HttpRequest request{boost::beast::http::verb::get, "/q\xf0ery", 11};
+  const auto response = answer(request, [](const ServiceRequest& r) -> ServiceReply {
+    return {404, {{"error", "no such path '" + r.target + "'"}, {"status", 404}}, {}};
+  });
+  CHECK(response.result_int() == 404);
+  CHECK_THAT(response.body(), Catch::Contains("no such path"));
+}
+
+TEST_CASE("image headers that declare absurd sizes are refused without overflow (found by fuzz_http)") {
+  // A PNG header of 4294967295 x 4294967295: its pixel count overflowed int64 (UBSan).
+  std::string png = "\x89PNG\r\n\x1a\n" + std::string("\0\0\0\x0dIHDR", 8) + std::string(8, '\xff') + std::string(5, '\0');
+  CHECK_FALSE(read_image_header(png).has_value());
+  // One of 100000 x 100000, too large for the decoder, is recognised as such.
+  png.replace(16, 8, std::string("\0\x01\x86\xa0\0\x01\x86\xa0", 8));
+  const auto header = read_image_header(png);
+  REQUIRE(header.has_value());
+  CHECK(header->too_large);
+  CHECK(header->width == 100000);
 }
