@@ -10,6 +10,7 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
+#include "hashrl/env/hash_env.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/rollout/trainer.h"
 
@@ -118,10 +119,9 @@ std::string ordering(const ExperimentPlan& plan, const std::map<std::string, std
 ExperimentPlan ExperimentPlan::from_config(const Config& config, const std::string& base_dir) {
   ExperimentPlan plan;
   const ConfigSection section(config, "experiment");
-  plan.code_lengths = section.get_int_list("code_lengths", plan.code_lengths);
-  std::vector<int64_t> seeds = section.get_int_list("seeds", {0});
-  plan.seeds = seeds;
-  plan.max_group_size = section.get_int("max_group_size", plan.max_group_size, 1);
+  plan.code_lengths = section.get_int_list("code_lengths", plan.code_lengths, 1, kMaxCodeLength);
+  plan.seeds = section.get_int_list("seeds", {0}, 0);
+  plan.max_group_size = section.get_int("max_group_size", plan.max_group_size, 1, kMaxCodeLength);
   plan.overrides = split_words(section.get_string("set", ""));
   plan.plots = section.get_bool("plots", true);
   const auto names = section.get_list("methods", {});

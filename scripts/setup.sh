@@ -14,6 +14,7 @@ packages=(
   gnuplot-nox                  # plots of the retrieval curves
   wrk                          # bench/serve_load.sh: the HTTP load test
   python3-torchvision          # tests only: the VGG round trip against torchvision (system python3)
+  clang-14 libclang-rt-14-dev llvm-14   # scripts/sanitize.sh and fuzz.sh: ASan, UBSan, libFuzzer, symbolizer
 )
 
 missing=()
