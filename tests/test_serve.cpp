@@ -292,7 +292,7 @@ TEST_CASE("serve survives hostile bodies: deep JSON, huge ids, an image that dec
 
 TEST_CASE("a reply quoting bytes that are not UTF-8 is still sent (found by fuzz_http)") {
   // The 404 message quotes the path; dumping it as JSON threw, and the exception took the server down.
-  HttpRequest request{boost::beast::http::verb::get, "/q\xf0ery", 11};
+  HttpRequest request{boost::beast::http::verb::get, "/q\xf0" "ery", 11};
   const auto response = answer(request, [](const ServiceRequest& r) -> ServiceReply {
     return {404, {{"error", "no such path '" + r.target + "'"}, {"status", 404}}, {}};
   });

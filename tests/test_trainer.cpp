@@ -109,7 +109,11 @@ TEST_CASE("a run writes its config, metrics, codes and report") {
 
 TEST_CASE("drlih learns on Fashion-MNIST with the default CPU config", "[fashion][slow]") {
   // A short training (600 steps, ~50 s) against the same policy untrained; both evaluated on the
-  // full protocol (1,000 queries against 69,000 database images). Measured: 0.12 -> 0.50.
+  // full protocol (1,000 queries against 69,000 database images). 600 steps land in a phase where
+  // floating-point rounding moves the result a lot: measured gains over the untrained policy of
+  // +0.14 to +0.49 over three seeds and two thread counts on one machine, +0.18 and +0.38 on two
+  // others (docs/robustness.md). The margin asked is half the smallest: it fails for a learner
+  // that does not learn (gain ~0), not for an unlucky rounding.
   auto map_after = [](int64_t steps) {
     Config c = Config::from_file(std::string(paths::kSourceDir) + "/configs/drlih-cpu.ini");
     c.set("train.steps", std::to_string(steps));
@@ -121,7 +125,7 @@ TEST_CASE("drlih learns on Fashion-MNIST with the default CPU config", "[fashion
   };
   const double untrained = map_after(0), trained = map_after(600);
   INFO("untrained MAP " << untrained << ", trained MAP " << trained);
-  CHECK(trained > untrained + 0.25);
+  CHECK(trained > untrained + 0.07);
 }
 
 TEST_CASE("the encoder's parameters take their own learning-rate scale, on the schedule") {
