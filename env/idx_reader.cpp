@@ -60,7 +60,8 @@ std::vector<int64_t> idx_header(const std::string& data, const std::string& path
 
 torch::Tensor idx_payload(const std::string& data, size_t header, std::vector<int64_t> shape) {
   auto t = torch::empty(shape, torch::kUInt8);
-  std::memcpy(t.data_ptr(), data.data() + header, t.numel());
+  // An empty tensor has no storage: memcpy from or to null is undefined even for 0 bytes (UBSan).
+  if (t.numel() > 0) std::memcpy(t.data_ptr(), data.data() + header, t.numel());
   return t;
 }
 

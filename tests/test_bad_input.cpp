@@ -69,6 +69,11 @@ TEST_CASE("IDX dimensions whose product overflows are refused before allocating"
                     Catch::Contains("wrap-images") && Catch::Contains("product"));
 }
 
+TEST_CASE("an IDX file of zero images reads as an empty data set (found by fuzz_idx under UBSan)") {
+  const std::string images = be32(0x803) + be32(0) + be32(28) + be32(28), labels = be32(0x801) + be32(0);
+  CHECK(parse_idx(images, "empty-images", labels, "empty-labels", "t").size() == 0);
+}
+
 TEST_CASE("class ids past the label limit are refused naming the file, not allocated") {
   CHECK_THROWS_WITH(label_width(torch::tensor({0, 1000000000}), "big-labels.npy"),
                     Catch::Contains("big-labels.npy") && Catch::Contains("limit"));
