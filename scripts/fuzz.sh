@@ -20,6 +20,7 @@ fi
 cmake --build build-asan --parallel "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14  # llvm-14 has no unversioned name
 export OMP_NUM_THREADS=1
 for target in "${targets[@]}"; do
   work=build-asan/fuzz/$target

@@ -14,6 +14,7 @@ cmake --build build-asan --parallel "$(nproc)"
 # Leak checking is off: LibTorch's static registries are never freed, and it is not instrumented.
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14  # llvm-14 has no unversioned name
 # The subset: everything but the long learning tests, the Fashion-MNIST runs (minutes each when
 # instrumented), the OpenMP check (this build has none) and the torchvision round trip (a script).
 build-asan/tests/hashrl_tests "~[slow]~[fashion]~[openmp]~[torchvision]" "$@"
