@@ -46,7 +46,7 @@ std::optional<ImageHeader> read_image_header(const std::string& bytes) {
   int w = 0, h = 0, channels = 0;
   if (stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()), &w, &h,
                             &channels))
-    return ImageHeader{w, h, false};
+    return w > 0 && h > 0 ? std::optional<ImageHeader>(ImageHeader{w, h, false}) : std::nullopt;
   // A header stb refused for its size, or a broken image.
   const auto size = declared_size(bytes);
   if (size && size->first * size->second > (int64_t{1} << 28)) return ImageHeader{size->first, size->second, true};
@@ -62,6 +62,8 @@ torch::Tensor decode_image(const std::string& bytes, const DecodeOptions& option
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) fail("{}: {} bytes is too large for an image file", where, bytes.size());
   if (!stbi_info_from_memory(data, size, &w, &h, &channels))
     fail("{}: cannot decode image: {}", where, stbi_failure_reason());
+  // stb reads a PNM header of 0 x 0 as an image; resizing it trips an assertion inside stb.
+  if (w < 1 || h < 1) fail("{}: the image has no pixels ({}x{})", where, w, h);
   if (options.max_pixels > 0 && static_cast<int64_t>(w) * h > options.max_pixels)
     fail("{}: image of {}x{} pixels is larger than the limit of {} pixels", where, w, h, options.max_pixels);
   const int c = static_cast<int>(options.channels);

@@ -11,6 +11,7 @@
 #include "hashrl/common/files.h"
 #include "hashrl/common/npy.h"
 #include "hashrl/common/threads.h"
+#include "hashrl/env/image_decode.h"
 #include "hashrl/env/readers.h"
 #include "hashrl/retrieval/packed_codes.h"
 #include "hashrl/rollout/trainer.h"
@@ -158,4 +159,12 @@ TEST_CASE("numeric flags are read strictly: serve's port, encode's batch size, e
   const auto [status, out] = test::run_hashrl("eval --query-codes a --db-codes b --query-labels c --db-labels d --precision-at=-5");
   CHECK(status != 0);
   CHECK_THAT(out, Catch::Contains("--precision-at"));
+}
+
+TEST_CASE("an image of 0 x 0 pixels is refused before it is resized (found by fuzz_image)") {
+  // A PNM header that stb reads as 0 x 0: resizing it tripped an assertion inside stb (an abort).
+  const std::string pnm("P5\n\0\xcd\0\0\0\0\0\0\0\0\0\x05\0\0\0\x03\x08", 20);
+  CHECK_FALSE(read_image_header(pnm).has_value());
+  CHECK_THROWS_WITH(decode_image(pnm, DecodeOptions{3, 8, 8}, "empty.pnm"),
+                    Catch::Contains("empty.pnm") && Catch::Contains("no pixels"));
 }
