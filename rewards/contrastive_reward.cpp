@@ -4,6 +4,7 @@
 // with margin = margin_per_bit x (bits scored), so one setting suits groups and whole codes.
 #include <torch/torch.h>
 
+#include "hashrl/rewards/code_distance.h"
 #include "hashrl/rewards/code_reward.h"
 #include "hashrl/rewards/reward_factories.h"
 
@@ -18,8 +19,8 @@ class ContrastiveReward : public CodeReward {
   torch::Tensor score(const torch::Tensor& codes) const override {
     const auto t = split_triplets(codes);
     const double margin = margin_per_bit_ * static_cast<double>(codes.size(1));
-    const auto similar = (t.anchor - t.positive).pow(2).sum(1);
-    const auto dissimilar = torch::relu(margin - (t.anchor - t.negative).pow(2).sum(1));
+    const auto similar = squared_distance(t.anchor, t.positive);
+    const auto dissimilar = torch::relu(margin - squared_distance(t.anchor, t.negative));
     return -0.5 * (similar + dissimilar);
   }
 

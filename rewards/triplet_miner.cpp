@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/rewards/code_distance.h"
 
 namespace hashrl {
 namespace {
@@ -24,7 +25,7 @@ AnchorView view_of(const torch::Tensor& codes, const torch::Tensor& labels) {
   v.b = codes.size(0) / 3;
   const auto c = codes.detach().to(torch::kFloat32);
   const auto anchors = c.slice(0, 0, v.b);
-  v.distance = torch::cdist(anchors, c).pow(2);
+  v.distance = pairwise_squared_distance(anchors, c);
   const auto l = labels.to(torch::kFloat32);
   const auto shared = l.slice(0, 0, v.b).mm(l.t()) > 0;
   const auto self = torch::eye(v.b, 3 * v.b, torch::TensorOptions().dtype(torch::kBool).device(codes.device()));

@@ -2,12 +2,14 @@
 
 #include <torch/torch.h>
 
+#include "hashrl/rewards/code_distance.h"
+
 namespace hashrl {
 
 torch::Tensor triplet_loss(const torch::Tensor& codes, double margin) {
   const auto t = split_triplets(codes);
-  const auto positive = (t.anchor - t.positive).pow(2).sum(1);
-  const auto negative = (t.anchor - t.negative).pow(2).sum(1);
+  const auto positive = squared_distance(t.anchor, t.positive);
+  const auto negative = squared_distance(t.anchor, t.negative);
   return torch::relu(margin + positive - negative);
 }
 
