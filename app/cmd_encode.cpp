@@ -35,7 +35,7 @@ int run_encode(const std::vector<std::string>& args) {
                           : split == "database" ? loaded.split.database
                                                 : torch::arange(loaded.data.size());
 
-  const auto& source = loaded.data.has_images() ? loaded.data.images : loaded.data.features;
+  const auto& source = loaded.data.items();
   encoder->to(env.device());
   const auto features = cached_features(*encoder, source.index_select(0, indices), env.feature_cache_dir(),
                                         batch_size, "encode " + split, env.device());

@@ -23,6 +23,8 @@ struct Dataset {
   int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
   int64_t num_labels() const { return labels.defined() ? labels.size(1) : 0; }
   bool has_images() const { return images.defined(); }
+  // What the encoder takes: the images, or else the features.
+  const torch::Tensor& items() const { return has_images() ? images : features; }
 
   // The items at `indices` (int64 [n]), every field sliced alike.
   Dataset subset(const torch::Tensor& indices) const;

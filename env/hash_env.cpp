@@ -66,7 +66,7 @@ HashEnv::HashEnv(HashEnvOptions options, Dataset train, std::shared_ptr<Encoder>
     fail("env.augment_shift / env.augment_flip need a trainable encoder over images: a frozen "
          "encoder's features are computed once, and precomputed features cannot be shifted");
   if (!encoder_->trainable()) {
-    const auto& items = train_.has_images() ? train_.images : train_.features;
+    const auto& items = train_.items();
     train_features_ = cached_features(*encoder_, items, options_.feature_cache_dir(), 256, "encode training split",
                                       device).to(device);
   }
@@ -115,7 +115,7 @@ std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
   if (train_features_.defined()) {
     features_ = train_features_.index_select(0, rows);
   } else {
-    auto items = train_.has_images() ? train_.images.index_select(0, rows) : train_.features.index_select(0, rows);
+    auto items = train_.items().index_select(0, rows);
     if (options_.augment().enabled()) items = augment_(items);
     features_ = encoder_->forward(items);
   }

@@ -8,7 +8,7 @@ namespace hashrl {
 namespace {
 
 torch::Tensor observe_batch(Env& env, const Dataset& data, const torch::Tensor& indices) {
-  const auto& items = data.has_images() ? data.images : data.features;
+  const auto& items = data.items();
   return env.observe_features(items.index_select(0, indices));
 }
 
