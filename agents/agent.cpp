@@ -49,8 +49,10 @@ AgentRegistry& agent_registry() {
   return registry;
 }
 
+std::string agent_kind(const Config& config) { return config.get_string("agent.kind", "drlih"); }
+
 std::shared_ptr<Agent> make_agent(const Config& config, const EnvSpec& spec) {
-  return agent_registry().create(config.get_string("agent.kind", "drlih"), config, spec);
+  return agent_registry().create(agent_kind(config), config, spec);
 }
 
 }  // namespace hashrl

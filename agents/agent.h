@@ -57,6 +57,9 @@ using AgentRegistry = Registry<std::shared_ptr<Agent>, const Config&, const EnvS
 // (ng is drlih with env.group_size = 1: configs/ng.ini.)
 AgentRegistry& agent_registry();
 
+// The agent a config's [agent] kind names: drlih unless told otherwise.
+std::string agent_kind(const Config& config);
+
 // Builds the agent that [agent] kind names (default drlih) for an env of this spec, on its device.
 std::shared_ptr<Agent> make_agent(const Config& config, const EnvSpec& spec);
 

@@ -19,7 +19,7 @@ int run_check_env(const std::vector<std::string>& args) {
   const auto seed = static_cast<uint64_t>(int_flag(vm, "seed", 0, INT64_MAX));
   const Config config = config_from(vm);
   RunSettings::from_config(config);  // before the data is loaded: a bad value fails at once
-  auto env = make_env(config.get_string("env.kind", "HashEnv-v0"), config);
+  auto env = make_env(env_kind(config), config);
   const auto agent = make_agent(config, env->spec());
   make_learner(ConfigSection(config, "learner"), agent->default_learner(), env->spec());
   config.check_all_used();

@@ -4,6 +4,8 @@
 
 namespace hashrl {
 
+std::string env_kind(const Config& config) { return config.get_string("env.kind", "HashEnv-v0"); }
+
 EncoderInput encoder_input_of(const Dataset& data) {
   EncoderInput in;
   in.images = data.has_images();

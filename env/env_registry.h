@@ -15,6 +15,9 @@ namespace hashrl {
 using EnvRegistry = Registry<std::unique_ptr<Env>, const Config&, const LoadedData&>;
 EnvRegistry& env_registry();
 
+// The env a config's [env] kind names: HashEnv-v0 unless told otherwise.
+std::string env_kind(const Config& config);
+
 // Builds env `name` from the config's [env], [encoder], [reward] and [sampler] sections over
 // the training split of `data`. The seed of the triplet sampler is train.seed.
 std::unique_ptr<Env> make_env(const std::string& name, const Config& config, const LoadedData& data);

@@ -50,7 +50,7 @@ Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)
   optim_ = settings.optim;
   torch::manual_seed(train_.seed);
   data_ = load_data(ConfigSection(config_, "data"));
-  env_ = make_env(config_.get_string("env.kind", "HashEnv-v0"), config_, data_);
+  env_ = make_env(env_kind(config_), config_, data_);
   agent_ = make_agent(config_, env_->spec());
   learner_ = make_learner(ConfigSection(config_, "learner"), agent_->default_learner(), env_->spec());
   TrainableParameters trainable{agent_->module().parameters(), env_->parameters()};
@@ -189,7 +189,7 @@ nlohmann::json Trainer::evaluate() {
   report["run"] = {{"steps", step_},
                    {"train_seconds", train_seconds_},
                    {"eval_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()},
-                   {"agent", config_.get_string("agent.kind", "drlih")},
+                   {"agent", agent_kind(config_)},
                    {"data", data_.data.name},
                    {"split", describe(split)}};
   if (eval_.plots) {

@@ -25,7 +25,7 @@ TrainedRun::TrainedRun(const std::string& run_dir) : run_dir_(run_dir) {
     item_shape_ = {true, data.data.images.size(1), data.data.images.size(2), data.data.images.size(3), 0};
   else
     item_shape_ = {false, 0, 0, 0, data.data.features.size(1)};
-  env_ = make_env(config.get_string("env.kind", "HashEnv-v0"), config, data);
+  env_ = make_env(env_kind(config), config, data);
   agent_ = make_agent(config, env_->spec());
   load_weights(run_dir + "/checkpoint.pt", *agent_, *env_);
   agent_->module().eval();
@@ -39,7 +39,7 @@ TrainedRun::TrainedRun(const std::string& run_dir) : run_dir_(run_dir) {
     fail("'{}/codes/db_labels.npy' holds labels of shape {} for {} database codes", run_dir, db_labels_.sizes(),
          db_codes_.size(0));
   facts_ = {{"run", run_dir},
-            {"agent", config.get_string("agent.kind", "drlih")},
+            {"agent", agent_kind(config)},
             {"encoder", config.get_string("encoder.kind", "identity")},
             {"data", data.data.name},
             {"code_length", spec().code_length},
