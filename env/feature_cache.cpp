@@ -6,7 +6,7 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
-#include "hashrl/common/progress.h"
+#include "hashrl/common/batches.h"
 
 namespace hashrl {
 namespace {
@@ -43,19 +43,12 @@ std::string feature_cache_key(Encoder& encoder, const torch::Tensor& items) {
 
 torch::Tensor encode_items(Encoder& encoder, const torch::Tensor& items, int64_t batch_size,
                            const std::string& label, torch::Device device) {
-  const bool was_training = encoder.is_training();
-  encoder.eval();
+  EvalModeGuard eval_mode(encoder);
   torch::NoGradGuard no_grad;
-  const int64_t n = items.size(0);
   std::vector<torch::Tensor> parts;
-  Progress progress(label, n, "img");
-  for (int64_t begin = 0; begin < n; begin += batch_size) {
-    const int64_t end = std::min(n, begin + batch_size);
+  for_each_batch(items.size(0), batch_size, label, "img", [&](int64_t begin, int64_t end) {
     parts.push_back(encoder.forward(items.slice(0, begin, end).to(device)).to(torch::kCPU));
-    progress.update(end);
-  }
-  progress.finish();
-  encoder.train(was_training);
+  });
   if (parts.empty()) return torch::zeros({0, encoder.output_dim()});
   return torch::cat(parts).contiguous();
 }

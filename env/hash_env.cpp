@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "hashrl/common/batches.h"
 #include "hashrl/common/error.h"
 #include "hashrl/env/feature_cache.h"
 
@@ -77,12 +78,9 @@ std::vector<torch::Tensor> HashEnv::parameters() const {
 }
 
 torch::Tensor HashEnv::observe_features(const torch::Tensor& items) {
-  const bool was_training = encoder_->is_training();
-  encoder_->eval();
+  EvalModeGuard eval_mode(*encoder_);
   torch::NoGradGuard no_grad;
-  auto features = encoder_->forward(items.to(spec_.device));
-  encoder_->train(was_training);
-  return features;
+  return encoder_->forward(items.to(spec_.device));
 }
 
 void HashEnv::save(torch::serialize::OutputArchive& archive) const {

@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "hashrl/common/progress.h"
+#include "hashrl/common/batches.h"
 
 namespace hashrl {
 namespace {
@@ -18,13 +18,9 @@ torch::Tensor encode_features(Env& env, const Dataset& data, const torch::Tensor
                               const std::string& label) {
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> batches;
-  Progress progress(label, indices.size(0), "img");
-  for (int64_t begin = 0; begin < indices.size(0); begin += batch_size) {
-    const int64_t end = std::min(indices.size(0), begin + batch_size);
+  for_each_batch(indices.size(0), batch_size, label, "img", [&](int64_t begin, int64_t end) {
     batches.push_back(observe_batch(env, data, indices.slice(0, begin, end)));
-    progress.update(end);
-  }
-  progress.finish();
+  });
   return torch::cat(batches);
 }
 
@@ -48,19 +44,12 @@ torch::Tensor encode_codes(Env& env, Agent& agent, const Dataset& data, const to
   const EnvSpec& spec = env.spec();
   const int64_t n = indices.size(0);
   auto codes = torch::empty({n, spec.code_length}, torch::kUInt8);
-  auto& module = agent.module();
-  const bool was_training = module.is_training();
-  module.eval();
+  EvalModeGuard eval_mode(agent.module());
   torch::NoGradGuard no_grad;
-  Progress progress(label, n, "img");
-  for (int64_t begin = 0; begin < n; begin += batch_size) {
-    const int64_t end = std::min(n, begin + batch_size);
+  for_each_batch(n, batch_size, label, "img", [&](int64_t begin, int64_t end) {
     const auto features = observe_batch(env, data, indices.slice(0, begin, end));
     codes.slice(0, begin, end).copy_(greedy_codes(agent, spec, features).to(torch::kCPU, torch::kUInt8));
-    progress.update(end);
-  }
-  progress.finish();
-  module.train(was_training);
+  });
   return codes;
 }
 
