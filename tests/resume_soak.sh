@@ -31,7 +31,7 @@ lr = 0.001
 lr_step = 50
 lr_gamma = 0.5
 [train]
-steps = 300
+steps = 800
 seed = 7
 log_every = 1
 checkpoint_every = 7
@@ -46,10 +46,17 @@ for ((i = 1; i <= kills; i++)); do
   if [ -f "$work/soak/config.ini" ]; then args=(--resume "$work/soak"); else args=(--config "$work/soak.ini" --out "$work/soak"); fi
   "$hashrl" --threads 1 train "${args[@]}" >/dev/null 2>>"$work/stderr" &
   pid=$!
-  sleep "$((RANDOM % 25 / 10)).$((RANDOM % 10))"  # 0 to 2.9 s: start-up takes about 0.7 s
+  # The first kill lands during start-up (no config.ini yet), the second before the first checkpoint
+  # (start-up takes about 0.7 s, the data a little more); then anywhere in 0 to 2.9 s.
+  case $i in
+    1) delay=0.2 ;;
+    2) delay=0.8 ;;
+    *) delay="$((RANDOM % 30 / 10)).$((RANDOM % 10))" ;;
+  esac
+  sleep "$delay"
   if kill -9 "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; else wait "$pid"; fi
   step=$(tail -n 1 "$work/soak/metrics.jsonl" 2>/dev/null | grep -o '"step":[0-9]*' | grep -o '[0-9]*$' || echo -)
-  echo "kill $i: logged up to step $step"
+  echo "kill $i after ${delay} s: logged up to step $step$([ -f "$work/soak/checkpoint.pt" ] || echo ', no checkpoint yet')"
   [ -f "$work/soak/report.json" ] && break  # finished before it could be killed
   resumed=$((resumed + 1))
 done
