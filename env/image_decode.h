@@ -1,6 +1,6 @@
 #pragma once
-// Decoding encoded images (PNG, JPEG, BMP, GIF, ...: whatever stb_image reads) from memory into
-// the uint8 [C, H, W] layout that datasets and encoders use.
+// Decoding encoded images (PNG, JPEG, BMP, GIF, with stb_image) from memory into the uint8
+// [C, H, W] layout that datasets and encoders use. Other formats stb knows are refused.
 #include <torch/types.h>
 
 #include <optional>
@@ -25,7 +25,7 @@ struct ImageHeader {
   bool too_large = false;
 };
 
-// The header of an encoded image; nullopt when the bytes are not an image stb can read.
+// The header of an encoded image; nullopt when the bytes are not a PNG, JPEG, BMP or GIF stb can read.
 std::optional<ImageHeader> read_image_header(const std::string& bytes);
 
 // uint8 [channels, height, width]. Throws naming `where` when the bytes are not an image, or the

@@ -162,9 +162,18 @@ TEST_CASE("numeric flags are read strictly: serve's port, encode's batch size, e
 }
 
 TEST_CASE("an image of 0 x 0 pixels is refused before it is resized (found by fuzz_image)") {
-  // A PNM header that stb reads as 0 x 0: resizing it tripped an assertion inside stb (an abort).
-  const std::string pnm("P5\n\0\xcd\0\0\0\0\0\0\0\0\0\x05\0\0\0\x03\x08", 20);
+  // stb reads some headers as 0 x 0 pixels (a PNM did it first); resizing that tripped an assertion
+  // inside stb, an abort. A GIF screen of 0 x 0 is read the same way.
+  const std::string gif("GIF89a\0\0\0\0\0\0\0", 13);
+  CHECK_FALSE(read_image_header(gif).has_value());
+  CHECK_THROWS_WITH(decode_image(gif, DecodeOptions{3, 8, 8}, "empty.gif"),
+                    Catch::Contains("empty.gif") && Catch::Contains("no pixels"));
+}
+
+TEST_CASE("only PNG, JPEG, BMP and GIF reach the decoder (found by fuzz_image)") {
+  // A truncated 16-bit PNM made stb's PNM reader read past its buffer (ASan: SEGV).
+  const std::string pnm = "P5\x0b" "55\x0b" "585\x0b" "585\x0b" "585\x0b\x0b\x7f";
   CHECK_FALSE(read_image_header(pnm).has_value());
-  CHECK_THROWS_WITH(decode_image(pnm, DecodeOptions{3, 8, 8}, "empty.pnm"),
-                    Catch::Contains("empty.pnm") && Catch::Contains("no pixels"));
+  CHECK_THROWS_WITH(decode_image(pnm, DecodeOptions{3, 8, 8}, "x.pgm"),
+                    Catch::Contains("x.pgm") && Catch::Contains("not a PNG, JPEG, BMP or GIF"));
 }
