@@ -2,11 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <iostream>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/parse_number.h"
 
 namespace hashrl::cli {
 
@@ -46,21 +45,18 @@ Config config_from(const po::variables_map& vm) {
 
 int64_t int_flag(const po::variables_map& vm, const std::string& flag, int64_t min, int64_t max) {
   const std::string text = vm[flag].as<std::string>();
-  errno = 0;
-  char* end = nullptr;
-  const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || value < min || value > max)
+  const auto value = parse_integer(text);
+  if (!value || *value < min || *value > max)
     fail("--{} must be a whole number from {} to {}, got '{}'", flag, min, max, text);
-  return value;
+  return *value;
 }
 
 double number_flag(const po::variables_map& vm, const std::string& flag, double min, double max) {
   const std::string text = vm[flag].as<std::string>();
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !(value >= min && value <= max))
+  const auto value = parse_number(text);
+  if (!value || !(*value >= min && *value <= max))
     fail("--{} must be a number from {} to {}, got '{}'", flag, min, max, text);
-  return value;
+  return *value;
 }
 
 bool parse(const std::string& command, const std::vector<std::string>& args, po::options_description& options,

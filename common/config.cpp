@@ -4,13 +4,12 @@
 #include <boost/program_options/parsers.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 #include <set>
 #include <sstream>
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
+#include "hashrl/common/parse_number.h"
 
 namespace hashrl {
 namespace {
@@ -103,25 +102,19 @@ std::string Config::require_string(const std::string& key) const {
 int64_t Config::get_int(const std::string& key, int64_t fallback, int64_t min, int64_t max) const {
   const auto text = read(key, std::to_string(fallback));
   if (!text) return fallback;
-  errno = 0;
-  char* end = nullptr;
-  const long long value = std::strtoll(text->c_str(), &end, 10);
-  if (text->empty() || *end != '\0' || errno == ERANGE) bad_value(key, *text, "an integer");
-  if (value < min || value > max)
-    bad_value(key, *text, fmt::format("an integer in [{}, {}]", min, max));
-  return value;
+  const auto value = parse_integer(*text);
+  if (!value) bad_value(key, *text, "an integer");
+  if (*value < min || *value > max) bad_value(key, *text, fmt::format("an integer in [{}, {}]", min, max));
+  return *value;
 }
 
 double Config::get_double(const std::string& key, double fallback, double min, double max) const {
   const auto text = read(key, fmt::format("{}", fallback));
   if (!text) return fallback;
-  errno = 0;
-  char* end = nullptr;
-  const double value = std::strtod(text->c_str(), &end);
-  if (text->empty() || *end != '\0' || errno == ERANGE) bad_value(key, *text, "a number");
-  if (!(value >= min && value <= max))
-    bad_value(key, *text, fmt::format("a number in [{}, {}]", min, max));
-  return value;
+  const auto value = parse_number(*text);
+  if (!value) bad_value(key, *text, "a number");
+  if (!(*value >= min && *value <= max)) bad_value(key, *text, fmt::format("a number in [{}, {}]", min, max));
+  return *value;
 }
 
 bool Config::get_bool(const std::string& key, bool fallback) const {
@@ -162,13 +155,11 @@ std::vector<int64_t> Config::get_int_list(const std::string& key, const std::vec
   for (const auto v : fallback) fallback_text.push_back(std::to_string(v));
   std::vector<int64_t> values;
   for (const auto& item : get_list(key, fallback_text)) {
-    errno = 0;
-    char* end = nullptr;
-    const long long value = std::strtoll(item.c_str(), &end, 10);
-    if (*end != '\0' || errno == ERANGE) bad_value(key, item, "a comma-separated list of integers");
-    if (value < min || value > max)
+    const auto value = parse_integer(item);
+    if (!value) bad_value(key, item, "a comma-separated list of integers");
+    if (*value < min || *value > max)
       bad_value(key, item, fmt::format("a comma-separated list of integers in [{}, {}]", min, max));
-    values.push_back(value);
+    values.push_back(*value);
   }
   return values;
 }
