@@ -48,14 +48,25 @@ bool supported_format(const std::string& b) {
          starts("BM", 2);
 }
 
+// Why stb cannot take these bytes (empty when it can), with the size its header declares in w, h.
+std::string header_problem(const std::string& bytes, int& w, int& h) {
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) return fmt::format("{} bytes is too large for an image file", bytes.size());
+  if (!supported_format(bytes)) return "cannot decode image: not a PNG, JPEG, BMP or GIF file";
+  int channels = 0;
+  if (!stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()), &w, &h,
+                             &channels))
+    return fmt::format("cannot decode image: {}", stbi_failure_reason());
+  // stb reads some headers (a GIF screen, a PNM) as 0 x 0; resizing that trips an assertion in stb.
+  if (w < 1 || h < 1) return fmt::format("the image has no pixels ({}x{})", w, h);
+  return "";
+}
+
 }  // namespace
 
 std::optional<ImageHeader> read_image_header(const std::string& bytes) {
-  if (bytes.size() > static_cast<size_t>(INT32_MAX) || !supported_format(bytes)) return std::nullopt;
-  int w = 0, h = 0, channels = 0;
-  if (stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()), &w, &h,
-                            &channels))
-    return w > 0 && h > 0 ? std::optional<ImageHeader>(ImageHeader{w, h, false}) : std::nullopt;
+  int w = 0, h = 0;
+  if (header_problem(bytes, w, h).empty()) return ImageHeader{w, h, false};
+  if (!supported_format(bytes)) return std::nullopt;
   // A header stb refused for its size, or a broken image.
   const auto size = declared_size(bytes);
   if (size && size->first * size->second > (int64_t{1} << 28)) return ImageHeader{size->first, size->second, true};
@@ -65,20 +76,15 @@ std::optional<ImageHeader> read_image_header(const std::string& bytes) {
 torch::Tensor decode_image(const std::string& bytes, const DecodeOptions& options, const std::string& where) {
   if (options.channels != 1 && options.channels != 3)
     fail("{}: images decode to 1 or 3 channels, not {}", where, options.channels);
-  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
-  const int size = static_cast<int>(bytes.size());
   int w = 0, h = 0, channels = 0;
-  if (bytes.size() > static_cast<size_t>(INT32_MAX)) fail("{}: {} bytes is too large for an image file", where, bytes.size());
-  if (!supported_format(bytes)) fail("{}: cannot decode image: not a PNG, JPEG, BMP or GIF file", where);
-  if (!stbi_info_from_memory(data, size, &w, &h, &channels))
-    fail("{}: cannot decode image: {}", where, stbi_failure_reason());
-  // stb reads a PNM header of 0 x 0 as an image; resizing it trips an assertion inside stb.
-  if (w < 1 || h < 1) fail("{}: the image has no pixels ({}x{})", where, w, h);
+  const std::string problem = header_problem(bytes, w, h);
+  if (!problem.empty()) fail("{}: {}", where, problem);
   if (options.max_pixels > 0 && static_cast<int64_t>(w) * h > options.max_pixels)
     fail("{}: image of {}x{} pixels is larger than the limit of {} pixels", where, w, h, options.max_pixels);
   const int c = static_cast<int>(options.channels);
-  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(data, size, &w, &h, &channels, c),
-                                                   stbi_image_free);
+  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
+      stbi_load_from_memory(data, static_cast<int>(bytes.size()), &w, &h, &channels, c), stbi_image_free);
   if (!pixels) fail("{}: cannot decode image: {}", where, stbi_failure_reason());
   const int out_h = options.height > 0 ? static_cast<int>(options.height) : h;
   const int out_w = options.width > 0 ? static_cast<int>(options.width) : w;
