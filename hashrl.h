@@ -1,6 +1,7 @@
 #pragma once
-// Everything a user of hashrl needs, in one include: envs, rewards, policies, agents, rollout,
-// learners, the trainer and retrieval metrics. Narrower headers compile faster.
+// Everything a user of hashrl needs, in one include (link hashrl::train): data, encoders, envs,
+// rewards, policies, agents, rollout, learners, the trainer and retrieval metrics. Narrower
+// headers compile faster; docs/architecture.md says which layer each lives in.
 #include "hashrl/agents/agent.h"
 #include "hashrl/agents/classic/hasher.h"
 #include "hashrl/agents/hasher_agent.h"
@@ -8,6 +9,8 @@
 #include "hashrl/common/config.h"
 #include "hashrl/common/npy.h"
 #include "hashrl/common/threads.h"
+#include "hashrl/data/data_source.h"
+#include "hashrl/encoders/encoder.h"
 #include "hashrl/env/check_env.h"
 #include "hashrl/env/env_registry.h"
 #include "hashrl/env/hash_env.h"
@@ -16,7 +19,7 @@
 #include "hashrl/retrieval/report.h"
 #include "hashrl/rewards/code_reward.h"
 #include "hashrl/rewards/reward.h"
-#include "hashrl/rollout/experiment.h"
 #include "hashrl/rollout/learner.h"
 #include "hashrl/rollout/rollout.h"
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/experiment.h"
+#include "hashrl/train/trainer.h"

@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cli.h"
-#include "hashrl/env/data_source.h"
+#include "hashrl/data/data_source.h"
 
 namespace hashrl::cli {
 

@@ -4,9 +4,9 @@
 
 #include "cli.h"
 #include "hashrl/common/npy.h"
-#include "hashrl/env/data_source.h"
+#include "hashrl/data/data_source.h"
 #include "hashrl/env/env_registry.h"
-#include "hashrl/env/feature_cache.h"
+#include "hashrl/encoders/feature_cache.h"
 #include "hashrl/env/hash_env.h"
 
 namespace hashrl::cli {

@@ -7,7 +7,7 @@
 #include "hashrl/common/npy.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/retrieval/report.h"
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/trainer.h"
 
 namespace hashrl::cli {
 

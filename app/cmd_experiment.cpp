@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
-#include "hashrl/rollout/experiment.h"
+#include "hashrl/train/experiment.h"
 
 namespace hashrl::cli {
 

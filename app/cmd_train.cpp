@@ -1,4 +1,4 @@
-// hashrl train: train an agent from a config, then encode and evaluate (see rollout/trainer.h).
+// hashrl train: train an agent from a config, then encode and evaluate (see train/trainer.h).
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -6,7 +6,7 @@
 #include "cli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/retrieval/report.h"
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/trainer.h"
 
 namespace hashrl::cli {
 

@@ -9,7 +9,7 @@
 
 #include "hashrl/common/allocator.h"
 #include "hashrl/common/threads.h"
-#include "hashrl/env/encoder.h"
+#include "hashrl/encoders/encoder.h"
 
 namespace {
 

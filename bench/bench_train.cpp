@@ -11,7 +11,7 @@
 
 #include "hashrl/common/allocator.h"
 #include "hashrl/common/threads.h"
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/trainer.h"
 #include "paths.h"
 #include "peak_memory.h"
 

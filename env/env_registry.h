@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "hashrl/common/registry.h"
-#include "hashrl/env/data_source.h"
-#include "hashrl/env/encoder.h"
+#include "hashrl/data/data_source.h"
+#include "hashrl/encoders/encoder.h"
 #include "hashrl/env/env.h"
 
 namespace hashrl {

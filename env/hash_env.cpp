@@ -4,7 +4,7 @@
 
 #include "hashrl/common/batches.h"
 #include "hashrl/common/error.h"
-#include "hashrl/env/feature_cache.h"
+#include "hashrl/encoders/feature_cache.h"
 
 namespace hashrl {
 

@@ -7,9 +7,9 @@
 
 #include <memory>
 
-#include "hashrl/env/augment.h"
-#include "hashrl/env/dataset.h"
-#include "hashrl/env/encoder.h"
+#include "hashrl/encoders/augment.h"
+#include "hashrl/data/dataset.h"
+#include "hashrl/encoders/encoder.h"
 #include "hashrl/env/env.h"
 #include "hashrl/env/triplet_sampler.h"
 #include "hashrl/rewards/reward.h"

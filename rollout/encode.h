@@ -4,7 +4,7 @@
 #include <string>
 
 #include "hashrl/agents/agent.h"
-#include "hashrl/env/dataset.h"
+#include "hashrl/data/dataset.h"
 #include "hashrl/env/env.h"
 
 namespace hashrl {

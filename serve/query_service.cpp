@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "hashrl/common/error.h"
-#include "hashrl/env/image_decode.h"
+#include "hashrl/data/image_decode.h"
 
 namespace hashrl {
 namespace {

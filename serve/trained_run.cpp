@@ -5,9 +5,9 @@
 #include "hashrl/common/config.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
-#include "hashrl/env/data_source.h"
+#include "hashrl/data/data_source.h"
 #include "hashrl/env/env_registry.h"
-#include "hashrl/rollout/checkpoint.h"
+#include "hashrl/train/checkpoint.h"
 #include "hashrl/rollout/encode.h"
 
 namespace hashrl {

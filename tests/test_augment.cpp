@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "hashrl/env/augment.h"
+#include "hashrl/encoders/augment.h"
 #include "hashrl/env/check_env.h"
 #include "hashrl/env/env_registry.h"
 #include "support.h"

@@ -11,10 +11,10 @@
 #include "hashrl/common/files.h"
 #include "hashrl/common/npy.h"
 #include "hashrl/common/threads.h"
-#include "hashrl/env/image_decode.h"
-#include "hashrl/env/readers.h"
+#include "hashrl/data/image_decode.h"
+#include "hashrl/data/readers.h"
 #include "hashrl/retrieval/packed_codes.h"
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/trainer.h"
 #include "support.h"
 
 using namespace hashrl;

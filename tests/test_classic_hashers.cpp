@@ -6,7 +6,7 @@
 
 #include "hashrl/agents/classic/hasher.h"
 #include "hashrl/retrieval/ranking_metrics.h"
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/trainer.h"
 #include "support.h"
 
 using namespace hashrl;

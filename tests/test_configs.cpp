@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/trainer.h"
 #include "paths.h"
 #include "support.h"
 

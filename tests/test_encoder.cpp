@@ -7,10 +7,10 @@
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
 #include "hashrl/env/check_env.h"
-#include "hashrl/env/encoder.h"
+#include "hashrl/encoders/encoder.h"
 #include "hashrl/env/env_registry.h"
-#include "hashrl/env/feature_cache.h"
-#include "hashrl/env/vgg.h"
+#include "hashrl/encoders/feature_cache.h"
+#include "hashrl/encoders/vgg.h"
 #include "support.h"
 
 using namespace hashrl;

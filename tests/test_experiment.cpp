@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "hashrl/common/files.h"
-#include "hashrl/rollout/experiment.h"
+#include "hashrl/train/experiment.h"
 #include "support.h"
 
 using namespace hashrl;

@@ -9,7 +9,7 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
-#include "hashrl/env/readers.h"
+#include "hashrl/data/readers.h"
 #include "support.h"
 
 using namespace hashrl;

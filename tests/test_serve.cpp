@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "hashrl/common/npy.h"
-#include "hashrl/env/image_decode.h"
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/data/image_decode.h"
+#include "hashrl/train/trainer.h"
 #include "hashrl/serve/http_exchange.h"
 #include "hashrl/serve/http_server.h"
 #include "http_client.h"

@@ -2,8 +2,8 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/env/readers.h"
-#include "hashrl/env/split.h"
+#include "hashrl/data/readers.h"
+#include "hashrl/data/split.h"
 #include "support.h"
 
 using namespace hashrl;

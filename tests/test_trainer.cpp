@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/rollout/checkpoint.h"
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/checkpoint.h"
+#include "hashrl/train/trainer.h"
 #include "paths.h"
 #include "support.h"
 

@@ -11,7 +11,7 @@
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
 #include "hashrl/common/npy.h"
-#include "hashrl/env/vgg.h"
+#include "hashrl/encoders/vgg.h"
 #include "support.h"
 
 using namespace hashrl;

@@ -2,7 +2,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "fuzz_main.h"
-#include "hashrl/env/readers.h"
+#include "hashrl/data/readers.h"
 
 HASHRL_FUZZ_TARGET(data, size) {
   FuzzedDataProvider input(data, size);

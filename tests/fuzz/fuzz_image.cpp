@@ -1,6 +1,6 @@
 // libFuzzer target: an encoded image (PNG, JPEG, BMP, GIF...) as uploads and image lists decode it.
 #include "fuzz_main.h"
-#include "hashrl/env/image_decode.h"
+#include "hashrl/data/image_decode.h"
 
 HASHRL_FUZZ_TARGET(data, size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);

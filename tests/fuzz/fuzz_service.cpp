@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/trainer.h"
 
 namespace hashrl::fuzz {
 namespace {

@@ -1,4 +1,4 @@
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/trainer.h"
 
 #include <torch/torch.h>
 
@@ -12,7 +12,7 @@
 #include "hashrl/env/env_registry.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/retrieval/report.h"
-#include "hashrl/rollout/checkpoint.h"
+#include "hashrl/train/checkpoint.h"
 #include "hashrl/rollout/encode.h"
 
 namespace hashrl {

@@ -1,4 +1,4 @@
-#include "hashrl/env/image_decode.h"
+#include "hashrl/data/image_decode.h"
 
 #include <stb/stb_image.h>
 #include <stb/stb_image_resize.h>

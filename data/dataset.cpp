@@ -1,4 +1,4 @@
-#include "hashrl/env/dataset.h"
+#include "hashrl/data/dataset.h"
 
 #include <torch/torch.h>
 

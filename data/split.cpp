@@ -1,4 +1,4 @@
-#include "hashrl/env/split.h"
+#include "hashrl/data/split.h"
 
 #include <torch/torch.h>
 

@@ -4,7 +4,7 @@
 #include "hashrl/common/error.h"
 #include "hashrl/common/limits.h"
 #include "hashrl/common/npy.h"
-#include "hashrl/env/readers.h"
+#include "hashrl/data/readers.h"
 
 namespace hashrl {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "hashrl/env/dataset.h"
+#include "hashrl/data/dataset.h"
 
 namespace hashrl {
 

@@ -1,4 +1,4 @@
-#include "hashrl/env/feature_cache.h"
+#include "hashrl/encoders/feature_cache.h"
 
 #include <torch/torch.h>
 

@@ -10,7 +10,7 @@
 //   output    = fc7    fc7 | pool (the pooled conv trunk, flattened)
 //   weights   =        a file written by scripts/export_vgg_weights.py; empty: random init
 //   plus the preprocessing keys of Preprocess (image_size, channels, mean, std).
-#include "hashrl/env/encoder.h"
+#include "hashrl/encoders/encoder.h"
 
 namespace hashrl {
 

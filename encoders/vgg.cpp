@@ -1,4 +1,4 @@
-#include "hashrl/env/vgg.h"
+#include "hashrl/encoders/vgg.h"
 
 #include <torch/serialize.h>
 #include <torch/torch.h>

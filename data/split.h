@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "hashrl/env/dataset.h"
+#include "hashrl/data/dataset.h"
 
 namespace hashrl {
 

@@ -5,7 +5,7 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
-#include "hashrl/env/readers.h"
+#include "hashrl/data/readers.h"
 
 namespace hashrl {
 

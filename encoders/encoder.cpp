@@ -1,9 +1,9 @@
-#include "hashrl/env/encoder.h"
+#include "hashrl/encoders/encoder.h"
 
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/env/vgg.h"
+#include "hashrl/encoders/vgg.h"
 
 namespace hashrl {
 namespace {

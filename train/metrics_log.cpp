@@ -1,4 +1,4 @@
-#include "hashrl/rollout/metrics_log.h"
+#include "hashrl/train/metrics_log.h"
 
 #include <filesystem>
 #include <sstream>

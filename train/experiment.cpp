@@ -1,4 +1,4 @@
-#include "hashrl/rollout/experiment.h"
+#include "hashrl/train/experiment.h"
 
 #include <torch/torch.h>
 
@@ -12,7 +12,7 @@
 #include "hashrl/common/files.h"
 #include "hashrl/env/hash_env.h"
 #include "hashrl/retrieval/plots.h"
-#include "hashrl/rollout/trainer.h"
+#include "hashrl/train/trainer.h"
 
 namespace hashrl {
 namespace fs = std::filesystem;

@@ -7,8 +7,8 @@
 // therefore get another key and are never reused by mistake.
 #include <string>
 
-#include "hashrl/env/dataset.h"
-#include "hashrl/env/encoder.h"
+#include "hashrl/data/dataset.h"
+#include "hashrl/encoders/encoder.h"
 
 namespace hashrl {
 

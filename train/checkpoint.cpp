@@ -1,4 +1,4 @@
-#include "hashrl/rollout/checkpoint.h"
+#include "hashrl/train/checkpoint.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/serialize.h>

@@ -25,12 +25,12 @@
 
 #include "hashrl/agents/agent.h"
 #include "hashrl/common/config.h"
-#include "hashrl/env/data_source.h"
+#include "hashrl/data/data_source.h"
 #include "hashrl/env/env.h"
 #include "hashrl/retrieval/ranking_metrics.h"
 #include "hashrl/rollout/learner.h"
-#include "hashrl/rollout/metrics_log.h"
-#include "hashrl/rollout/optimizer.h"
+#include "hashrl/train/metrics_log.h"
+#include "hashrl/train/optimizer.h"
 
 namespace hashrl {
 

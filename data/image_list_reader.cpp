@@ -9,8 +9,8 @@
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
 #include "hashrl/common/limits.h"
-#include "hashrl/env/image_decode.h"
-#include "hashrl/env/readers.h"
+#include "hashrl/data/image_decode.h"
+#include "hashrl/data/readers.h"
 
 namespace hashrl {
 

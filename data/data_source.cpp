@@ -1,7 +1,7 @@
-#include "hashrl/env/data_source.h"
+#include "hashrl/data/data_source.h"
 
 #include "hashrl/common/error.h"
-#include "hashrl/env/readers.h"
+#include "hashrl/data/readers.h"
 
 namespace hashrl {
 namespace {

@@ -1,4 +1,4 @@
-#include "hashrl/env/augment.h"
+#include "hashrl/encoders/augment.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>

@@ -18,8 +18,8 @@
 //   split_dir =                 load a saved split (query.npy, train.npy, database.npy) instead
 //   synthetic.classes / synthetic.per_class / synthetic.dim / synthetic.spread / synthetic.seed
 #include "hashrl/common/config.h"
-#include "hashrl/env/dataset.h"
-#include "hashrl/env/split.h"
+#include "hashrl/data/dataset.h"
+#include "hashrl/data/split.h"
 
 namespace hashrl {
 

@@ -1,4 +1,4 @@
-#include "hashrl/rollout/optimizer.h"
+#include "hashrl/train/optimizer.h"
 
 #include <torch/optim/adam.h>
 #include <torch/optim/sgd.h>
