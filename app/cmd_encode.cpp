@@ -5,9 +5,9 @@
 #include "cli.h"
 #include "hashrl/common/npy.h"
 #include "hashrl/data/data_source.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/common/device.h"
+#include "hashrl/encoders/encoder.h"
 #include "hashrl/encoders/feature_cache.h"
-#include "hashrl/env/hash_env.h"
 
 namespace hashrl::cli {
 
@@ -26,8 +26,10 @@ int run_encode(const std::vector<std::string>& args) {
     fail("--split must be query, train, database or all, got '{}'", split);
   const Config config = config_from(vm);
   const auto loaded = load_data(ConfigSection(config, "data"));
-  auto encoder = make_encoder(ConfigSection(config, "encoder"), encoder_input_of(loaded.data));
-  const auto env = HashEnvOptions::from_config(ConfigSection(config, "env"));
+  auto encoder = make_encoder(ConfigSection(config, "encoder"), EncoderInput::of(loaded.data));
+  // The [env] keys that say where features are computed and cached, as training reads them.
+  const auto device = parse_device(config.get_string("env.device", "auto"));
+  const auto cache_dir = config.get_string("env.feature_cache_dir", "");
   config.check_all_used({"data", "encoder"});
 
   torch::Tensor indices = split == "query"   ? loaded.split.query
@@ -36,9 +38,9 @@ int run_encode(const std::vector<std::string>& args) {
                                                 : torch::arange(loaded.data.size());
 
   const auto& source = loaded.data.items();
-  encoder->to(env.device());
-  const auto features = cached_features(*encoder, source.index_select(0, indices), env.feature_cache_dir(),
-                                        batch_size, "encode " + split, env.device());
+  encoder->to(device);
+  const auto features =
+      cached_features(*encoder, source.index_select(0, indices), cache_dir, batch_size, "encode " + split, device);
   const std::string out = vm["out"].as<std::string>();
   std::filesystem::create_directories(out);
   save_npy(out + "/" + split + "_features.npy", features);

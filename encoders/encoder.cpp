@@ -29,6 +29,23 @@ class IdentityEncoder : public Encoder {
 
 }  // namespace
 
+EncoderInput EncoderInput::of(const Dataset& data) {
+  EncoderInput in;
+  in.images = data.has_images();
+  if (in.images) {
+    in.channels = data.images.size(1);
+    in.height = data.images.size(2);
+    in.width = data.images.size(3);
+  } else {
+    in.dim = data.features.size(1);
+  }
+  return in;
+}
+
+std::vector<int64_t> EncoderInput::item_sizes() const {
+  return images ? std::vector<int64_t>{channels, height, width} : std::vector<int64_t>{dim};
+}
+
 Preprocess Preprocess::from_config(const ConfigSection& section) {
   Preprocess p;
   p.size = section.get_int("image_size", 0, 0, 4096);

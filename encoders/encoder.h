@@ -7,9 +7,11 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hashrl/common/config.h"
 #include "hashrl/common/registry.h"
+#include "hashrl/data/dataset.h"
 
 namespace hashrl {
 
@@ -45,9 +47,13 @@ class Encoder : public torch::nn::Module {
 
 // What an encoder needs to know about its input to be built.
 struct EncoderInput {
+  // What a data set's items are: images [C, H, W] or feature vectors [D].
+  static EncoderInput of(const Dataset& data);
+
   bool images = true;
   int64_t channels = 1, height = 0, width = 0;  // for images
   int64_t dim = 0;                               // for features
+  std::vector<int64_t> item_sizes() const;       // [C, H, W] or [D]
 };
 
 using EncoderRegistry = Registry<std::shared_ptr<Encoder>, const ConfigSection&, const EncoderInput&>;

@@ -4,20 +4,7 @@
 
 namespace hashrl {
 
-std::string env_kind(const Config& config) { return config.get_string("env.kind", "HashEnv-v0"); }
-
-EncoderInput encoder_input_of(const Dataset& data) {
-  EncoderInput in;
-  in.images = data.has_images();
-  if (in.images) {
-    in.channels = data.images.size(1);
-    in.height = data.images.size(2);
-    in.width = data.images.size(3);
-  } else {
-    in.dim = data.features.size(1);
-  }
-  return in;
-}
+std::string env_kind(const Config& config) { return config.get_string("env.kind", kHashEnvName); }
 
 namespace {
 
@@ -25,7 +12,7 @@ std::unique_ptr<Env> make_hash_env(const Config& config, const LoadedData& data)
   const auto seed = static_cast<uint64_t>(config.get_int("train.seed", 0, 0));
   const auto options = HashEnvOptions::from_config(ConfigSection(config, "env")).seed(seed);
   auto train = data.data.subset(data.split.train);
-  auto encoder = make_encoder(ConfigSection(config, "encoder"), encoder_input_of(train));
+  auto encoder = make_encoder(ConfigSection(config, "encoder"), EncoderInput::of(train));
   auto reward = make_reward(ConfigSection(config, "reward"));
   auto sampler = make_triplet_sampler(ConfigSection(config, "sampler"), train.labels, seed);
   return std::make_unique<HashEnv>(options, std::move(train), std::move(encoder), std::move(reward),
@@ -37,7 +24,7 @@ std::unique_ptr<Env> make_hash_env(const Config& config, const LoadedData& data)
 EnvRegistry& env_registry() {
   static EnvRegistry registry = [] {
     EnvRegistry r("env");
-    r.add("HashEnv-v0", make_hash_env, "the DRLIH MDP over triplets of the training split");
+    r.add(kHashEnvName, make_hash_env, "the DRLIH MDP over triplets of the training split");
     return r;
   }();
   return registry;

@@ -24,7 +24,4 @@ std::unique_ptr<Env> make_env(const std::string& name, const Config& config, con
 // Reads the data ([data]) too.
 std::unique_ptr<Env> make_env(const std::string& name, const Config& config);
 
-// The EncoderInput that describes a data set's items.
-EncoderInput encoder_input_of(const Dataset& data);
-
 }  // namespace hashrl

@@ -168,7 +168,7 @@ ServiceReply QueryService::query(const ServiceRequest& request, const std::strin
 torch::Tensor QueryService::code_of_json(const nlohmann::json& body) {
   const int fields = static_cast<int>(body.contains("id")) + body.contains("pixels") + body.contains("features");
   if (fields != 1) reject(400, "the JSON body needs exactly one of 'id', 'pixels' or 'features'");
-  const ItemShape& shape = run_->item_shape();
+  const EncoderInput& shape = run_->item_shape();
   if (body.contains("id")) {
     const auto& id = body["id"];
     if (!id.is_number_integer()) reject(400, "'id' must be an integer");
@@ -184,7 +184,7 @@ torch::Tensor QueryService::code_of_json(const nlohmann::json& body) {
     const auto pixels = numbers_of(body["pixels"], "pixels", count);
     if (((pixels < 0) | (pixels > 255) | (pixels != pixels.round())).any().item<bool>())
       reject(400, "'pixels' must be integers from 0 to 255");
-    return items_.encode(pixels.to(torch::kUInt8).reshape(shape.sizes()));
+    return items_.encode(pixels.to(torch::kUInt8).reshape(shape.item_sizes()));
   }
   const int64_t dim = run_->spec().feature_dim;
   const auto& features = body["features"];
@@ -196,7 +196,7 @@ torch::Tensor QueryService::code_of_json(const nlohmann::json& body) {
 }
 
 torch::Tensor QueryService::code_of_image(const std::string& bytes) {
-  const ItemShape& shape = run_->item_shape();
+  const EncoderInput& shape = run_->item_shape();
   if (!shape.images) reject(415, "this run's data set holds features, not images: send JSON 'features'");
   if (bytes.empty()) reject(400, "the body is empty: send the image's bytes");
   // The size the header declares is checked before anything is decoded: a small compressed file

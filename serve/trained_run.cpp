@@ -12,19 +12,12 @@
 
 namespace hashrl {
 
-std::vector<int64_t> ItemShape::sizes() const {
-  return images ? std::vector<int64_t>{channels, height, width} : std::vector<int64_t>{dim};
-}
-
 TrainedRun::TrainedRun(const std::string& run_dir) : run_dir_(run_dir) {
   const Config config = Config::from_file(run_dir + "/config.ini");
   // The data set is read only to rebuild the env (its training split, the input shape); the
   // database itself is served from the codes the run wrote.
   const LoadedData data = load_data(ConfigSection(config, "data"));
-  if (data.data.has_images())
-    item_shape_ = {true, data.data.images.size(1), data.data.images.size(2), data.data.images.size(3), 0};
-  else
-    item_shape_ = {false, 0, 0, 0, data.data.features.size(1)};
+  item_shape_ = EncoderInput::of(data.data);
   env_ = make_env(env_kind(config), config, data);
   agent_ = make_agent(config, env_->spec());
   load_weights(run_dir + "/checkpoint.pt", *agent_, *env_);

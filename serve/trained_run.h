@@ -10,17 +10,10 @@
 #include <string>
 
 #include "hashrl/agents/agent.h"
+#include "hashrl/encoders/encoder.h"
 #include "hashrl/env/env.h"
 
 namespace hashrl {
-
-// What a query item looks like: an image of the data set's shape, or a feature vector.
-struct ItemShape {
-  bool images = true;
-  int64_t channels = 0, height = 0, width = 0;  // images
-  int64_t dim = 0;                               // features
-  std::vector<int64_t> sizes() const;            // [C, H, W] or [D]
-};
 
 class TrainedRun {
  public:
@@ -28,7 +21,8 @@ class TrainedRun {
   explicit TrainedRun(const std::string& run_dir);
 
   const EnvSpec& spec() const { return env_->spec(); }
-  const ItemShape& item_shape() const { return item_shape_; }
+  // What a query item looks like: an image of the data set's shape, or a feature vector.
+  const EncoderInput& item_shape() const { return item_shape_; }
   // Raw items like the data set's (uint8 images [N, C, H, W] or float features [N, D]) ->
   // uint8 codes [N, q], on the CPU.
   torch::Tensor encode_items(const torch::Tensor& items);
@@ -44,7 +38,7 @@ class TrainedRun {
  private:
   std::string run_dir_;
   nlohmann::json facts_;
-  ItemShape item_shape_;
+  EncoderInput item_shape_;
   std::unique_ptr<Env> env_;
   std::shared_ptr<Agent> agent_;
   torch::Tensor db_codes_, db_labels_;
