@@ -46,7 +46,7 @@ Episode run_episode(Env& env, uint64_t seed, std::vector<Action>& actions, Check
   const auto reward_box = Box{{spec.batch_size}, torch::kFloat32, spec.device};
   for (int64_t t = 0; t < spec.num_steps(); ++t) {
     if (static_cast<int64_t>(actions.size()) <= t) {
-      const auto probs = at::rand({spec.num_images(), spec.group_size}, gen);
+      const auto probs = at::rand({spec.num_rows(), spec.group_size}, gen);
       actions.push_back({at::bernoulli(probs, gen).to(spec.device), probs.to(spec.device)});
     }
     auto result = env.step(actions[t]);
@@ -67,8 +67,19 @@ Episode run_episode(Env& env, uint64_t seed, std::vector<Action>& actions, Check
                  fmt::format("got {}", result.observation.step));
     const auto emitted = result.observation.bits.slice(1, t * spec.group_size, (t + 1) * spec.group_size);
     check.expect(emitted.equal(actions[t].bits), at + ": observation.bits holds the action's bits");
-    check.expect(result.info.count("group_reward") && result.info.count("global_reward"),
-                 at + ": info keeps group_reward and global_reward apart");
+    for (const auto term : {RewardTerm::kGroup, RewardTerm::kGlobal}) {
+      const auto& value = term == RewardTerm::kGroup ? result.group_reward : result.global_reward;
+      const std::string name = at + ": " + to_string(term) + "_reward";
+      check.expect(reward_box.mismatch(value).empty(), name + " is float [B] on the env's device",
+                   reward_box.mismatch(value));
+      if (!reward_box.mismatch(value).empty()) continue;
+      const bool zero = !value.detach().any().item<bool>();
+      if (!spec.pays(term)) check.expect(zero, name + " is 0: the spec does not declare it");
+      if (term == RewardTerm::kGlobal && !last) check.expect(zero, name + " is 0 before the last step");
+    }
+    if (reward_box.mismatch(result.group_reward).empty() && reward_box.mismatch(result.global_reward).empty())
+      check.expect(torch::allclose(result.reward.detach(), (result.group_reward + result.global_reward).detach()),
+                   at + ": reward = group_reward + global_reward");
   }
   return episode;
 }

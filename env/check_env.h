@@ -4,8 +4,9 @@
 //
 // It checks: observation and action tensors against the spec (shape, dtype, device, values);
 // the episode length q/k; `terminated` false until the last step and true on it; rewards [B] of
-// the spec's dtype and device, finite; the same seed giving the same batch and the same rewards
-// for the same actions; and a step after the end being an error.
+// the spec's dtype and device, finite, equal to group_reward + global_reward, with a term the spec
+// does not declare zero and the global term zero before the last step; the same seed giving the
+// same batch and the same rewards for the same actions; and a step after the end being an error.
 #include <string>
 #include <vector>
 

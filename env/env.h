@@ -1,15 +1,17 @@
 #pragma once
 // The environment interface that agents are written against, Gym-style:
 //
-//   auto [obs, info] = env.reset(seed);        // a new batch of triplets
+//   auto [obs, info] = env.reset(seed);        // a new batch of episodes (HashEnv: triplets)
 //   while (true) {
-//     auto result = env.step(action);           // one action group of k bits per image
+//     auto result = env.step(action);           // one action group of k bits per row
 //     if (result.done()) break;
 //     obs = result.observation;
 //   }
 //
 // There is no autoreset: after the last step the caller must call reset(); a step after the end
-// of an episode is an error. Every tensor lives on env.spec().device.
+// of an episode is an error. Every tensor lives on env.spec().device. What a learner may rely on
+// is typed: the spec (shapes, the reward terms paid) and the fields of StepResult; HashEnv is one
+// implementation (env/hash_env.h), tests/target_code_env.h another.
 #include <torch/serialize/archive.h>
 #include <torch/types.h>
 
@@ -24,26 +26,32 @@
 namespace hashrl {
 
 struct Observation {
-  torch::Tensor features;  // float [3B, D]: the image features i (carry autograd history when
-                           // the encoder is trainable)
-  torch::Tensor bits;      // float [3B, q]: the bits emitted so far, 0 in columns not yet emitted
+  torch::Tensor features;  // float [rows, D]: the rows' features (carry autograd history when the
+                           // encoder is trainable); HashEnv's rows are images
+  torch::Tensor bits;      // float [rows, q]: the bits emitted so far, 0 in columns not yet emitted
   int64_t step = 0;        // index of the next action group; columns [0, step k) are emitted
 };
 
 struct Action {
-  torch::Tensor bits;   // float [3B, k] in {0, 1}
-  torch::Tensor probs;  // float [3B, k], P(bit = 1): the relaxed code that rewards may read
+  torch::Tensor bits;   // float [rows, k] in {0, 1}
+  torch::Tensor probs;  // float [rows, k], P(bit = 1): the relaxed code that rewards may read
 };
 
+// Extras an env reports beside the typed fields (HashEnv: the triplets' item ids after reset).
+// Learners and the rollout never read it.
 using Info = std::map<std::string, torch::Tensor>;
 
 struct StepResult {
   Observation observation;
-  torch::Tensor reward;      // float [B], one per triplet: group reward (+ global on the last step)
-  torch::Tensor terminated;  // bool [B], true on the last action group
-  torch::Tensor truncated;   // bool [B], always false for HashEnv (episodes have a fixed length)
-  Info info;                 // "group_reward" [B], "global_reward" [B] (0 before the last step), "step"
-  bool done() const;         // terminated or truncated everywhere (reads one value to the host)
+  torch::Tensor reward;         // float [B], one per episode: group_reward + global_reward
+  torch::Tensor group_reward;   // float [B]: this step's action group (RewardTerm::kGroup), 0 if
+                                // the env does not pay it; may carry autograd history from probs
+  torch::Tensor global_reward;  // float [B]: the whole code (RewardTerm::kGlobal), 0 before the
+                                // last step and when the env does not pay it; likewise
+  torch::Tensor terminated;     // bool [B], true on the last action group
+  torch::Tensor truncated;      // bool [B], always false for HashEnv (episodes have a fixed length)
+  Info info;
+  bool done() const;            // terminated or truncated everywhere (reads one value to the host)
 };
 
 class Env {

@@ -8,18 +8,6 @@
 
 namespace hashrl {
 
-torch::Device parse_device(const std::string& text) {
-  if (text == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  try {
-    torch::Device device(text);
-    if (device.is_cuda() && !torch::cuda::is_available())
-      fail("device '{}' asked for, but this LibTorch has no CUDA (use cpu or auto)", text);
-    return device;
-  } catch (const c10::Error&) {
-    fail("unknown device '{}' (cpu, cuda, cuda:N or auto)", text);
-  }
-}
-
 HashEnvOptions HashEnvOptions::from_config(const ConfigSection& s) {
   HashEnvOptions o;
   o.code_length(s.get_int("code_length", 48, 1, kMaxCodeLength));
@@ -60,7 +48,9 @@ HashEnv::HashEnv(HashEnvOptions options, Dataset train, std::shared_ptr<Encoder>
   encoder_->to(device);
   spec_.code_length = options_.code_length();
   spec_.group_size = options_.group_size();
+  spec_.name = kHashEnvName;
   spec_.batch_size = options_.batch_size();
+  spec_.rows_per_episode = 3;  // anchors, then positives, then negatives
   spec_.feature_dim = encoder_->output_dim();
   spec_.device = device;
   if (options_.augment().enabled() && !(train_.has_images() && encoder_->trainable()))
@@ -120,7 +110,7 @@ std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
   labels_ = train_.labels.index_select(0, rows);
   if (features_.size(1) != spec_.feature_dim)
     fail("encoder produced {} features, its output_dim says {}", features_.size(1), spec_.feature_dim);
-  bits_ = torch::zeros({spec_.num_images(), spec_.code_length},
+  bits_ = torch::zeros({spec_.num_rows(), spec_.code_length},
                        torch::TensorOptions().dtype(torch::kFloat32).device(spec_.device));
   group_probs_.clear();
   step_ = 0;
@@ -133,7 +123,7 @@ void HashEnv::check_action(const Action& action) const {
   const auto space = spec_.action_space();
   for (const auto& [name, t] : {std::pair{"bits", action.bits}, std::pair{"probs", action.probs}}) {
     const std::string wrong = space.mismatch(t);
-    if (!wrong.empty()) fail("HashEnv::step: action.{} does not fit {}: {}", name, space.describe(), wrong);
+    if (!wrong.empty()) fail("{}::step: action.{} does not fit {}: {}", spec_.name, name, space.describe(), wrong);
   }
 }
 
@@ -163,9 +153,10 @@ StepResult HashEnv::step(const Action& action) {
   StepResult result;
   result.observation = Observation{features_, bits_, step_};
   result.reward = group + global;
+  result.group_reward = group;
+  result.global_reward = global;
   result.terminated = torch::full({spec_.batch_size}, last, flags);
   result.truncated = torch::zeros({spec_.batch_size}, flags);
-  result.info = {{"group_reward", group}, {"global_reward", global}, {"step", torch::tensor(step_ - 1)}};
   return result;
 }
 

@@ -7,8 +7,9 @@
 
 #include <memory>
 
-#include "hashrl/encoders/augment.h"
+#include "hashrl/common/device.h"
 #include "hashrl/data/dataset.h"
+#include "hashrl/encoders/augment.h"
 #include "hashrl/encoders/encoder.h"
 #include "hashrl/env/env.h"
 #include "hashrl/env/triplet_sampler.h"
@@ -20,6 +21,9 @@ namespace hashrl {
 // of what would exhaust memory before the first step.
 inline constexpr int64_t kMaxCodeLength = 4096;
 inline constexpr int64_t kMaxBatchSize = 4096;
+
+// The name HashEnv is registered under, and the [env] kind when a config names none.
+inline constexpr const char* kHashEnvName = "HashEnv-v0";
 
 // Keys of the [env] section.
 struct HashEnvOptions {
@@ -40,9 +44,6 @@ struct HashEnvOptions {
   // Seeds the augmentation's draws (make_env passes train.seed); reset(seed) reseeds them.
   TORCH_ARG(uint64_t, seed) = 0;
 };
-
-// "cpu", "cuda", "cuda:1", or "auto" (CUDA where LibTorch has it, else CPU).
-torch::Device parse_device(const std::string& text);
 
 class HashEnv : public Env {
  public:

@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+
 namespace hashrl {
 
 std::string Box::mismatch(const torch::Tensor& t) const {
@@ -36,17 +38,26 @@ MultiBinary::MultiBinary(int64_t rows, int64_t n, torch::Device d) {
   high = 1;
 }
 
-MultiBinary EnvSpec::action_space() const { return MultiBinary(num_images(), group_size, device); }
+std::string to_string(RewardTerm term) { return term == RewardTerm::kGroup ? "group" : "global"; }
+
+bool EnvSpec::pays(RewardTerm term) const {
+  return std::find(reward_terms.begin(), reward_terms.end(), term) != reward_terms.end();
+}
+
+MultiBinary EnvSpec::action_space() const { return MultiBinary(num_rows(), group_size, device); }
 
 std::map<std::string, Box> EnvSpec::observation_space() const {
-  Box features{{num_images(), feature_dim}, torch::kFloat32, device};
-  return {{"features", features}, {"bits", MultiBinary(num_images(), code_length, device)}};
+  Box features{{num_rows(), feature_dim}, torch::kFloat32, device};
+  return {{"features", features}, {"bits", MultiBinary(num_rows(), code_length, device)}};
 }
 
 std::string EnvSpec::describe() const {
+  std::vector<std::string> terms;
+  for (const auto term : reward_terms) terms.push_back(to_string(term));
   std::string out = fmt::format(
-      "HashEnv: q = {} bits in {} steps of k = {}; batch {} triplets ({} images); device {}\n",
-      code_length, num_steps(), group_size, batch_size, num_images(), device.str());
+      "{}: q = {} bits in {} steps of k = {}; {} episodes of {} rows ({} rows); rewards: {}; device {}\n",
+      name, code_length, num_steps(), group_size, batch_size, rows_per_episode, num_rows(),
+      fmt::join(terms, " + "), device.str());
   out += fmt::format("  action: MultiBinary {}\n", action_space().describe());
   for (const auto& [name, box] : observation_space()) out += fmt::format("  observation.{}: {}\n", name, box.describe());
   return out;

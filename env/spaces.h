@@ -30,17 +30,36 @@ struct MultiBinary : Box {
   MultiBinary(int64_t rows, int64_t n, torch::Device device);
 };
 
-struct EnvSpec {
-  int64_t code_length = 0;   // q
-  int64_t group_size = 0;    // k, the bits of one action group (one step)
-  int64_t batch_size = 0;    // B triplets = 3B images
-  int64_t feature_dim = 0;   // D
-  int64_t num_steps() const { return group_size ? code_length / group_size : 0; }
-  int64_t num_images() const { return 3 * batch_size; }
-  torch::Device device = torch::kCPU;
+// The two terms of every step's reward, after the paper's eq. 4: the reward of this step's action
+// group, and the reward of the whole code, paid on the last step. An env declares which it pays
+// (EnvSpec::reward_terms); a term it does not pay is zero. Learners state the terms they need and
+// refuse, naming term and env, an env that does not pay them.
+enum class RewardTerm {
+  kGroup,   // StepResult::group_reward: this step's action group (the paper's Rg_t)
+  kGlobal,  // StepResult::global_reward: the whole code, on the last step (the paper's R_G)
+};
+std::string to_string(RewardTerm term);  // "group" | "global"
 
-  MultiBinary action_space() const;                    // bits and probs, [3B, k]
-  std::map<std::string, Box> observation_space() const;  // "features" [3B, D], "bits" [3B, q]
+// What an env looks like before any episode runs. B episodes run side by side; each has
+// rows_per_episode rows (images, codes) that act, laid out as rows_per_episode blocks of B rows,
+// so that row r * B + i belongs to episode i. Rewards, terminated and truncated are [B].
+struct EnvSpec {
+  std::string name;             // the env's registered name, for errors ("HashEnv-v0")
+  int64_t code_length = 0;      // q
+  int64_t group_size = 0;       // k, the bits of one action group (one step)
+  int64_t batch_size = 0;       // B episodes side by side (HashEnv: B triplets)
+  int64_t rows_per_episode = 1; // HashEnv: 3 (anchor, positive, negative)
+  int64_t feature_dim = 0;      // D
+  torch::Device device = torch::kCPU;
+  std::vector<RewardTerm> reward_terms = {RewardTerm::kGroup, RewardTerm::kGlobal};
+
+  int64_t num_steps() const { return group_size ? code_length / group_size : 0; }
+  int64_t num_rows() const { return rows_per_episode * batch_size; }
+  int64_t num_images() const { return num_rows(); }  // the name before envs other than HashEnv
+  bool pays(RewardTerm term) const;
+
+  MultiBinary action_space() const;                    // bits and probs, [rows, k]
+  std::map<std::string, Box> observation_space() const;  // "features" [rows, D], "bits" [rows, q]
   std::string describe() const;
 };
 

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   auto [obs, info] = env->reset(/*seed=*/0);
   auto total = torch::zeros({spec.batch_size});
   while (true) {
-    const auto probs = torch::rand({spec.num_images(), spec.group_size});  // a random policy
+    const auto probs = torch::rand({spec.num_rows(), spec.group_size});  // a random policy
     auto result = env->step(hashrl::Action{torch::bernoulli(probs), probs});
     total += result.reward;
     if (result.done()) break;  // no autoreset: the next episode starts with env->reset()

@@ -30,7 +30,8 @@ class AuthorsLearner : public Learner {
 
 }  // namespace
 
-std::shared_ptr<Learner> make_authors_learner(const ConfigSection& section, const EnvSpec&) {
+std::shared_ptr<Learner> make_authors_learner(const ConfigSection& section, const EnvSpec& spec) {
+  require_reward_terms(spec, "drlih-authors", {RewardTerm::kGlobal});
   return std::make_shared<AuthorsLearner>(section.get_double("rl_weight", 0.001, 0.0, 1.0));
 }
 

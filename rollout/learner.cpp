@@ -1,15 +1,30 @@
 #include "hashrl/rollout/learner.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/torch.h>
+
+#include "hashrl/common/error.h"
 
 #include "hashrl/rollout/learner_factories.h"
 #include "hashrl/rollout/reinforce_learner.h"
 
 namespace hashrl {
 
-torch::Tensor triplet_log_probs(const Trajectory& tr) {
+void require_reward_terms(const EnvSpec& spec, const std::string& learner, const std::vector<RewardTerm>& needed) {
+  for (const auto term : needed) {
+    if (spec.pays(term)) continue;
+    std::vector<std::string> paid;
+    for (const auto t : spec.reward_terms) paid.push_back(to_string(t));
+    fail("learner '{}' needs the env's {} reward, which env '{}' does not pay (it pays: {})", learner,
+         to_string(term), spec.name, paid.empty() ? "none" : fmt::format("{}", fmt::join(paid, ", ")));
+  }
+}
+
+torch::Tensor episode_log_probs(const Trajectory& tr) {
   std::vector<torch::Tensor> per_step;
-  for (const auto& step : tr.steps) per_step.push_back(step.log_prob.view({3, tr.batch_size}).sum(0));
+  for (const auto& step : tr.steps)
+    per_step.push_back(step.log_prob.view({tr.rows_per_episode, tr.batch_size}).sum(0));
   return torch::stack(per_step);
 }
 

@@ -21,6 +21,8 @@ struct LossTerms {
   std::map<std::string, torch::Tensor> terms;  // detached scalars to log ("score", "pathwise", ...)
 };
 
+// Every learner's factory checks the spec for the reward terms (env/spaces.h) it reads, so that an
+// env that does not pay them is refused before any episode, by name.
 class Learner {
  public:
   virtual ~Learner() = default;
@@ -38,8 +40,12 @@ LearnerRegistry& learner_registry();
 std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback,
                                       const EnvSpec& spec);
 
-// The log-probability of each triplet's action group at each step: the sum over its three
-// images, [T, B].
-torch::Tensor triplet_log_probs(const Trajectory& trajectory);
+// Throws "learner 'L' needs the env's T reward, which env 'E' does not pay (it pays: ...)" unless the
+// env declares every term in `needed`.
+void require_reward_terms(const EnvSpec& spec, const std::string& learner, const std::vector<RewardTerm>& needed);
+
+// The log-probability of each episode's action group at each step: the sum over the episode's
+// rows (HashEnv: a triplet's three images), [T, B].
+torch::Tensor episode_log_probs(const Trajectory& trajectory);
 
 }  // namespace hashrl

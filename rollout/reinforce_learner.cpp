@@ -20,9 +20,15 @@ ReinforceOptions ReinforceOptions::from_config(const ConfigSection& s) {
 }
 
 ReinforceLearner::ReinforceLearner(ReinforceOptions options, const EnvSpec& spec) : options_(std::move(options)) {
+  // signal = group weighs log pi by the group reward alone; the pathwise terms differentiate the
+  // global reward, and with `all` the group reward too (either may then be absent, not both).
+  std::vector<RewardTerm> needed;
+  if (options_.signal() == "group") needed.push_back(RewardTerm::kGroup);
+  if (options_.pathwise() == "global") needed.push_back(RewardTerm::kGlobal);
+  require_reward_terms(spec, "reinforce", needed);
   if (options_.baseline() != "critic") return;
   namespace nn = torch::nn;
-  critic_ = nn::Sequential(nn::Linear(3 * spec.feature_dim, options_.critic_hidden()), nn::ReLU(),
+  critic_ = nn::Sequential(nn::Linear(spec.rows_per_episode * spec.feature_dim, options_.critic_hidden()), nn::ReLU(),
                            nn::Linear(options_.critic_hidden(), spec.num_steps())).ptr();
   critic_->to(spec.device);
 }
@@ -30,7 +36,7 @@ ReinforceLearner::ReinforceLearner(ReinforceOptions options, const EnvSpec& spec
 LossTerms ReinforceLearner::loss(const Trajectory& tr) {
   const auto group = torch::stack(tr.group_rewards);    // [T, B], with autograd history if any
   const auto global = torch::stack(tr.global_rewards);  // [T, B], zero before the last step
-  const auto log_probs = triplet_log_probs(tr);         // [T, B]
+  const auto log_probs = episode_log_probs(tr);         // [T, B]
 
   // Eq. 8: each group's log-probability weighted by its (detached) reward signal.
   torch::Tensor signal = group.detach();
@@ -40,9 +46,9 @@ LossTerms ReinforceLearner::loss(const Trajectory& tr) {
   torch::Tensor critic_loss = torch::zeros({}, signal.options());
   if (options_.baseline() == "batch-mean") advantage = advantage - advantage.mean(1, true);
   if (critic_) {
-    // The value of each step for each triplet, from its three images' (detached) features.
-    const int64_t b = tr.batch_size, d = tr.features.size(1);
-    const auto input = tr.features.detach().view({3, b, d}).permute({1, 0, 2}).reshape({b, 3 * d});
+    // The value of each step for each episode, from its rows' (detached) features (a triplet's three).
+    const int64_t b = tr.batch_size, d = tr.features.size(1), rows = tr.rows_per_episode;
+    const auto input = tr.features.detach().view({rows, b, d}).permute({1, 0, 2}).reshape({b, rows * d});
     const auto value = critic_->forward(input).t();  // [T, B]
     critic_loss = (value - signal).pow(2).mean();
     advantage = advantage - value.detach();

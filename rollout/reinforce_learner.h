@@ -38,7 +38,8 @@ struct ReinforceOptions {
 
 class ReinforceLearner : public Learner {
  public:
-  // `spec` sizes the critic (3D inputs, one value per step) when baseline = critic.
+  // `spec` sizes the critic (one episode's rows of features in, one value per step out) when
+  // baseline = critic. Throws when the env does not pay a reward term the options read.
   ReinforceLearner(ReinforceOptions options, const EnvSpec& spec);
   LossTerms loss(const Trajectory& trajectory) override;
   torch::nn::Module* module() override { return critic_ ? critic_.get() : nullptr; }

@@ -11,6 +11,7 @@ Trajectory rollout(Env& env, Agent& agent, ActMode mode, std::optional<uint64_t>
   auto [obs, info] = env.reset(seed);
   Trajectory trajectory;
   trajectory.batch_size = spec.batch_size;
+  trajectory.rows_per_episode = spec.rows_per_episode;
   trajectory.features = obs.features;
   auto state = agent.initial_state(obs);
   std::vector<torch::Tensor> probs;
@@ -20,8 +21,8 @@ Trajectory rollout(Env& env, Agent& agent, ActMode mode, std::optional<uint64_t>
     probs.push_back(step.action.probs);
     trajectory.steps.push_back(std::move(step));
     trajectory.rewards.push_back(result.reward);
-    trajectory.group_rewards.push_back(result.info.at("group_reward"));
-    trajectory.global_rewards.push_back(result.info.at("global_reward"));
+    trajectory.group_rewards.push_back(result.group_reward);
+    trajectory.global_rewards.push_back(result.global_reward);
     obs = std::move(result.observation);
     state = std::move(next);
   }

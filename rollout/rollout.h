@@ -11,12 +11,14 @@
 namespace hashrl {
 
 struct Trajectory {
-  int64_t batch_size = 0;            // B triplets (3B images)
-  torch::Tensor features;            // the observed image features [3B, D] (what a critic reads)
-  std::vector<AgentStep> steps;      // one per action group: actions, log-probs [3B], entropies [3B]
-  std::vector<torch::Tensor> rewards, group_rewards, global_rewards;  // [B] each, per step
-  torch::Tensor bits;                // the final codes [3B, q]
-  torch::Tensor probs;               // the relaxed codes [3B, q], with autograd history
+  int64_t batch_size = 0;            // B episodes (EnvSpec::batch_size)
+  int64_t rows_per_episode = 1;      // rows r * B + i belong to episode i (EnvSpec)
+  torch::Tensor features;            // the observed features [rows, D] (what a critic reads)
+  std::vector<AgentStep> steps;      // one per action group: actions, log-probs [rows], entropies [rows]
+  // [B] each, one per step: the reward and its two typed terms (StepResult)
+  std::vector<torch::Tensor> rewards, group_rewards, global_rewards;
+  torch::Tensor bits;                // the final codes [rows, q]
+  torch::Tensor probs;               // the relaxed codes [rows, q], with autograd history
 
   // Sum over steps of the per-triplet reward, [B].
   torch::Tensor total_reward() const;

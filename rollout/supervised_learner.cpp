@@ -22,7 +22,8 @@ class SupervisedLearner : public Learner {
 
 }  // namespace
 
-std::shared_ptr<Learner> make_supervised_learner(const ConfigSection&, const EnvSpec&) {
+std::shared_ptr<Learner> make_supervised_learner(const ConfigSection&, const EnvSpec& spec) {
+  require_reward_terms(spec, "supervised", {RewardTerm::kGlobal});
   return std::make_shared<SupervisedLearner>();
 }
 

@@ -49,7 +49,7 @@ TEST_CASE("every agent passes the agent conformance checks") {
 
     // Shapes and ranges.
     auto [step, next] = agent->act(obs, state, ActMode::kSample);
-    const int64_t n = spec.num_images(), k = spec.group_size;
+    const int64_t n = spec.num_rows(), k = spec.group_size;
     CHECK(step.action.bits.sizes() == std::vector<int64_t>{n, k});
     CHECK(step.action.probs.sizes() == std::vector<int64_t>{n, k});
     CHECK(step.log_prob.sizes() == std::vector<int64_t>{n});

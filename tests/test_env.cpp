@@ -46,10 +46,10 @@ TEST_CASE("an episode is q/k steps, rewards keep their terms apart, and there is
   const Action action{torch::ones({9, 4}), torch::full({9, 4}, 0.7)};
   auto first = env->step(action);
   CHECK(!first.done());
-  CHECK(first.info.at("global_reward").abs().sum().item<double>() == 0.0);
+  CHECK(first.global_reward.abs().sum().item<double>() == 0.0);
   auto last = env->step(action);
   CHECK(last.done());
-  CHECK(torch::allclose(last.reward, last.info.at("group_reward") + last.info.at("global_reward")));
+  CHECK(torch::allclose(last.reward, last.group_reward + last.global_reward));
   CHECK_THROWS_WITH(env->step(action), Catch::Contains("reset()"));
   env->reset();
   CHECK_NOTHROW(env->step(action));

@@ -23,6 +23,7 @@ struct Tiny {
     global = torch::zeros({t, b});
     global[t - 1] = at::randn({b}, gen);
     trajectory.batch_size = b;
+    trajectory.rows_per_episode = 3;
     const auto probs = torch::sigmoid(theta);
     for (int64_t s = 0; s < t; ++s) {
       const auto p = probs.slice(1, s, s + 1), x = bits.slice(1, s, s + 1);
@@ -39,7 +40,7 @@ struct Tiny {
 
   EnvSpec spec() const {
     EnvSpec s;
-    s.code_length = t, s.group_size = 1, s.batch_size = b, s.feature_dim = 5;
+    s.code_length = t, s.group_size = 1, s.batch_size = b, s.rows_per_episode = 3, s.feature_dim = 5;
     return s;
   }
 

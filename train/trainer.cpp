@@ -99,7 +99,11 @@ nlohmann::json Trainer::train_step() {
   const double max_norm = optim_.clip_grad_norm > 0 ? optim_.clip_grad_norm : std::numeric_limits<double>::infinity();
   const double grad_norm = torch::nn::utils::clip_grad_norm_(parameters_, max_norm);
 
-  nlohmann::json record{{"step", step_ + 1}, {"lr", lr}, {"loss", terms.loss.item<double>()}, {"grad_norm", grad_norm}};
+  nlohmann::json record{{"step", step_ + 1},
+                        {"lr", lr},
+                        {"loss", terms.loss.item<double>()},
+                        {"grad_norm", grad_norm},
+                        {"reward", trajectory.total_reward().mean().item<double>()}};
   for (const auto& [name, value] : terms.terms) record[name] = value.item<double>();
   for (const auto& [name, value] : record.items())
     if (value.is_number_float() && !std::isfinite(value.get<double>()))
@@ -138,7 +142,7 @@ void Trainer::train_until(int64_t steps) {
     return;
   }
   using Clock = std::chrono::steady_clock;
-  const int64_t images_per_step = env_->spec().num_images();
+  const int64_t rows_per_step = env_->spec().num_rows();
   Progress progress("train", steps, "step");
   const auto start = Clock::now();
   const int64_t first_step = step_;
@@ -153,12 +157,12 @@ void Trainer::train_until(int64_t steps) {
     const auto step_start = Clock::now();
     auto record = train_step();
     train_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
-    recent_reward = record.value("group_reward", 0.0) + record.value("global_reward", 0.0);
+    recent_reward = record["reward"].get<double>();
     if (step_ % train_.log_every == 0 || step_ == steps) {
       const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       record["seconds"] = train_seconds_;
       record["steps_per_second"] = seconds > 0 ? (step_ - first_step) / seconds : 0.0;
-      record["images_per_second"] = record["steps_per_second"].get<double>() * images_per_step;
+      record["images_per_second"] = record["steps_per_second"].get<double>() * rows_per_step;
       log_->write(record);
     }
     const bool by_steps = train_.checkpoint_every > 0 && step_ % train_.checkpoint_every == 0;

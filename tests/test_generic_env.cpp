@@ -1,0 +1,147 @@
+// The generic path, proven with an env that is not HashEnv (target_code_env.h): check_env, the
+// rollout, every learner that applies, the refusal of one that does not, and the Trainer.
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <numeric>
+#include <nlohmann/json.hpp>
+
+#include "hashrl/agents/agent.h"
+#include "hashrl/data/data_source.h"
+#include "hashrl/env/check_env.h"
+#include "hashrl/env/env_registry.h"
+#include "hashrl/rollout/learner.h"
+#include "hashrl/train/trainer.h"
+#include "support.h"
+#include "target_code_env.h"
+
+using namespace hashrl;
+
+namespace {
+
+// Synthetic features, TargetCode-v0 with B = 16 one-row episodes of q = 8 bits in groups of 4.
+Config target_code_config(bool pays_global = true) {
+  test::register_target_code_env();
+  return Config::from_string(
+      "[data]\nkind = synthetic\nqueries_per_label = 5\ntrain_per_label = 20\n"
+      "[data.synthetic]\nclasses = 4\nper_class = 40\ndim = 16\nspread = 0.3\n"
+      "[env]\nkind = TargetCode-v0\ncode_length = 8\ngroup_size = 4\nbatch_size = 16\npays_global = " +
+          std::string(pays_global ? "true" : "false") +
+          "\n[policy]\nhidden = 16\n[train]\nseed = 3\n",
+      "target_code_config");
+}
+
+std::unique_ptr<Env> target_code_env(const Config& config) { return make_env(env_kind(config), config); }
+
+}  // namespace
+
+TEST_CASE("TargetCode-v0 passes check_env, with and without a global reward") {
+  for (const bool global : {true, false}) {
+    auto env = target_code_env(target_code_config(global));
+    const auto report = check_env(*env, 5);
+    INFO(report.summary());
+    CHECK(report.ok());
+    CHECK(env->spec().pays(RewardTerm::kGlobal) == global);
+  }
+}
+
+TEST_CASE("check_env catches an env whose reward is not the sum of its terms") {
+  class Inflated : public test::TargetCodeEnv {
+   public:
+    using TargetCodeEnv::TargetCodeEnv;
+    StepResult step(const Action& action) override {
+      auto result = TargetCodeEnv::step(action);
+      result.reward = result.reward + 1;
+      return result;
+    }
+  };
+  Inflated env({}, torch::randn({20, 6}));
+  const auto report = check_env(env);
+  CHECK(!report.ok());
+  CHECK_THAT(report.summary(), Catch::Contains("reward = group_reward + global_reward"));
+}
+
+TEST_CASE("rollout() runs an agent in TargetCode-v0 with one row per episode") {
+  const auto config = target_code_config();
+  auto env = target_code_env(config);
+  auto agent = make_agent(config, env->spec());
+  const auto trajectory = rollout(*env, *agent, ActMode::kSample, 1);
+  CHECK(trajectory.rows_per_episode == 1);
+  REQUIRE(trajectory.steps.size() == 2);
+  CHECK(trajectory.steps[0].log_prob.sizes() == std::vector<int64_t>{16});
+  CHECK(trajectory.group_rewards[0].sizes() == std::vector<int64_t>{16});
+  CHECK(trajectory.global_rewards[0].abs().sum().item<double>() == 0.0);
+  CHECK(trajectory.global_rewards[1].requires_grad());  // from the agent's probs
+  CHECK(episode_log_probs(trajectory).sizes() == std::vector<int64_t>{2, 16});
+  CHECK(trajectory.bits.sizes() == std::vector<int64_t>{16, 8});
+}
+
+TEST_CASE("every built-in learner takes a gradient step on TargetCode-v0") {
+  using Keys = std::vector<std::pair<std::string, std::string>>;
+  const std::vector<Keys> learners = {
+      {{"learner.kind", "reinforce"}},
+      {{"learner.kind", "reinforce"}, {"learner.signal", "reward-to-go"}, {"learner.baseline", "critic"},
+       {"learner.pathwise", "all"}},
+      {{"learner.kind", "supervised"}},
+      {{"learner.kind", "drlih-authors"}}};
+  for (const auto& keys : learners) {
+    auto config = target_code_config();
+    for (const auto& [key, value] : keys) config.set(key, value);
+    auto env = target_code_env(config);
+    auto agent = make_agent(config, env->spec());
+    auto learner = make_learner(ConfigSection(config, "learner"), agent->default_learner(), env->spec());
+    const auto terms = learner->loss(rollout(*env, *agent, agent->training_mode(), 2));
+    terms.loss.backward();
+    double norm = 0;
+    for (const auto& p : agent->module().parameters())
+      if (p.grad().defined()) norm += p.grad().norm().item<double>();
+    INFO(config.to_ini());
+    CHECK(std::isfinite(terms.loss.item<double>()));
+    CHECK(norm > 0);
+  }
+}
+
+TEST_CASE("a learner refuses, at construction, an env that does not pay the reward term it reads") {
+  const auto config = target_code_config(false);
+  auto env = target_code_env(config);
+  for (const std::string kind : {"supervised", "drlih-authors", "reinforce"}) {
+    auto with_kind = config;
+    with_kind.set("learner.kind", kind);
+    CHECK_THROWS_WITH(make_learner(ConfigSection(with_kind, "learner"), "", env->spec()),
+                      Catch::Contains("'" + kind + "' needs the env's global reward") &&
+                          Catch::Contains("env 'TargetCode-v0' does not pay (it pays: group)"));
+  }
+  auto no_pathwise = config;
+  no_pathwise.set("learner.kind", "reinforce");
+  no_pathwise.set("learner.pathwise", "none");
+  CHECK_NOTHROW(make_learner(ConfigSection(no_pathwise, "learner"), "", env->spec()));
+}
+
+TEST_CASE("the Trainer trains TargetCode-v0 through the generic path, and its reward rises") {
+  const auto dir = test::scratch_dir("target_code_trainer");
+  auto config = target_code_config();
+  config.set("train.steps", "300");
+  config.set("train.log_every", "1");
+  config.set("train.checkpoint_every", "0");
+  config.set("optim.kind", "adam");
+  config.set("optim.lr", "0.01");
+  Trainer trainer(config, dir);
+  trainer.train();
+  const auto report = trainer.evaluate();
+  CHECK(report["metrics"]["map"].get<double>() > 0);
+
+  std::vector<double> rewards;
+  std::ifstream log(dir + "/metrics.jsonl");
+  for (std::string line; std::getline(log, line);) rewards.push_back(nlohmann::json::parse(line)["reward"].get<double>());
+  REQUIRE(rewards.size() == 300);
+  // The untrained policy's bits are near random: 0.5 a group, about 0.75 an episode here; one that
+  // reads the features does far better (at most 2). Means of ten steps, so that one batch's luck
+  // does not decide; seeds 0-4 gained 0.65 to 1.0 (0.87-0.97 -> 1.54-1.84), the test asks 0.4.
+  const auto mean_of = [&](size_t begin) {
+    return std::accumulate(rewards.begin() + begin, rewards.begin() + begin + 10, 0.0) / 10;
+  };
+  const double first = mean_of(0), last = mean_of(290);
+  INFO("reward " << first << " -> " << last);
+  CHECK(last > first + 0.4);
+}
