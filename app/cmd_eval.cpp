@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
+#include "hashrl/retrieval/flat_index.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/retrieval/report.h"
 #include "hashrl/train/trainer.h"
@@ -37,7 +38,7 @@ int run_eval(const std::vector<std::string>& args) {
     flags.set(std::string("eval.") + key, path(flag), std::string("--") + flag);
   const EvalSettings settings = EvalSettings::from_config(ConfigSection(flags, "eval"));
   const auto qc = pack_codes(load_npy(path("query-codes")), path("query-codes"));
-  const auto dc = pack_codes(load_npy(path("db-codes")), path("db-codes"));
+  auto dc = pack_codes(load_npy(path("db-codes")), path("db-codes"));
   const auto ql_raw = load_npy(path("query-labels")), dl_raw = load_npy(path("db-labels"));
   // Class ids on both sides must share one label width, or 1-hot vectors would not line up.
   const int64_t width = std::max(label_width(ql_raw, path("query-labels")), label_width(dl_raw, path("db-labels")));
@@ -52,7 +53,7 @@ int run_eval(const std::vector<std::string>& args) {
   if (ql.bits != dl.bits)
     fail("'{}' has {} label columns but '{}' has {}", path("query-labels"), ql.bits, path("db-labels"), dl.bits);
 
-  const auto metrics = evaluate_retrieval(qc, ql, dc, dl, settings.metrics);
+  const auto metrics = evaluate_retrieval(qc, ql, FlatBinaryIndex(std::move(dc)), dl, settings.metrics);
   auto report = to_json(metrics);
   if (vm.count("plots")) {
     PlotOptions plot;

@@ -1,6 +1,6 @@
 #pragma once
 // Binary codes and label sets packed 64 to a word, so that a Hamming distance is XOR + popcount
-// and "shares a label" is AND != 0.
+// and "shares a label" is AND != 0 (popcount.h).
 #include <torch/types.h>
 
 #include <cstdint>
@@ -30,17 +30,5 @@ PackedBits pack_labels(const torch::Tensor& labels, const std::string& origin = 
 // Number of label columns that a labels tensor implies (class ids: max + 1). Throws naming
 // `origin` when that is past kMaxLabels (common/limits.h), before anything that size is allocated.
 int64_t label_width(const torch::Tensor& labels, const std::string& origin = "labels");
-
-inline int hamming_distance(const uint64_t* a, const uint64_t* b, int64_t words) {
-  int d = 0;
-  for (int64_t w = 0; w < words; ++w) d += __builtin_popcountll(a[w] ^ b[w]);
-  return d;
-}
-
-inline bool shares_label(const uint64_t* a, const uint64_t* b, int64_t words) {
-  for (int64_t w = 0; w < words; ++w)
-    if (a[w] & b[w]) return true;
-  return false;
-}
 
 }  // namespace hashrl

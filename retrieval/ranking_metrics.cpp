@@ -6,6 +6,8 @@
 #include <mutex>
 
 #include "hashrl/common/error.h"
+#include "hashrl/retrieval/flat_index.h"
+#include "hashrl/retrieval/popcount.h"
 
 namespace hashrl {
 namespace {
@@ -31,6 +33,9 @@ struct RelevantItem {
   uint32_t distance, place;
 };
 
+// The database is scanned in blocks of this many items: their distances stay in L1.
+constexpr int64_t kBlock = 2048;
+
 // Per-thread scratch, O(q + database).
 struct Scratch {
   std::vector<int64_t> count, relevant, start;  // per distance: items, relevant items, first rank - 1
@@ -39,28 +44,33 @@ struct Scratch {
   // The relevant items' places in rank order, those of distance d from bucket_begin[d].
   std::vector<int64_t> bucket_begin, bucket_next;
   std::vector<uint32_t> ranked_places;
+  std::vector<uint16_t> block;  // one block's distances
   Scratch(int64_t q, int64_t database)
       : count(q + 1), relevant(q + 1), start(q + 1), items(static_cast<size_t>(database)),
-        bucket_begin(q + 2), bucket_next(q + 1), ranked_places(static_cast<size_t>(database)) {}
+        bucket_begin(q + 2), bucket_next(q + 1), ranked_places(static_cast<size_t>(database)), block(kBlock) {}
 };
 
 // First pass: the histogram of distances and the relevant items in index order. Branch-free:
 // relevance is data (about 1 in 10 on ten classes) and would mispredict, so every item is written
 // to the next free slot, which advances only when the item is relevant.
-template <int CodeWords, int LabelWords>
-void histogram(const uint64_t* qc, const uint64_t* ql, const PackedBits& db_codes, const PackedBits& db_labels,
+template <int LabelWords>
+void histogram(const BinaryIndex& db, const uint64_t* qc, const uint64_t* ql, const PackedBits& db_labels,
                Scratch& s) {
-  const int64_t cw = CodeWords ? CodeWords : db_codes.words, lw = LabelWords ? LabelWords : db_labels.words;
+  const int64_t lw = LabelWords ? LabelWords : db_labels.words, n = db.size();
   std::fill(s.count.begin(), s.count.end(), 0);
   int64_t* count = s.count.data();
-  const uint64_t* dc = db_codes.data.data();
   const uint64_t* dl = db_labels.data.data();
+  const uint16_t* distance = s.block.data();
   RelevantItem* out = s.items.data();
   int64_t found = 0;
-  for (int64_t j = 0; j < db_codes.rows; ++j) {
-    const int d = hamming_distance(qc, dc + j * cw, cw);
-    out[found] = {static_cast<uint32_t>(d), static_cast<uint32_t>(count[d]++)};
-    found += shares_label(ql, dl + j * lw, lw);
+  for (int64_t begin = 0; begin < n; begin += kBlock) {
+    const int64_t end = std::min(n, begin + kBlock);
+    db.distances(qc, begin, end, s.block.data());
+    for (int64_t j = begin; j < end; ++j) {
+      const uint16_t d = distance[j - begin];
+      out[found] = {d, static_cast<uint32_t>(count[d]++)};
+      found += shares_label(ql, dl + j * lw, lw);
+    }
   }
   s.num_items = found;
 }
@@ -154,19 +164,19 @@ void score_query(Scratch& s, int64_t q, int64_t n, const std::vector<double>& ha
   }
 }
 
-template <int CodeWords, int LabelWords>
-Sums run(const PackedBits& qc, const PackedBits& ql, const PackedBits& dc, const PackedBits& dl,
+template <int LabelWords>
+Sums run(const PackedBits& qc, const PackedBits& ql, const BinaryIndex& dc, const PackedBits& dl,
          const EvalOptions& options) {
   const int64_t q = qc.bits;
   Sums total(options.precision_at.size(), static_cast<size_t>(q + 1));
-  const auto harmonic = harmonic_numbers(dc.rows);
+  const auto harmonic = harmonic_numbers(dc.size());
   std::mutex merge;
   at::parallel_for(0, qc.rows, 16, [&](int64_t begin, int64_t end) {
-    Scratch scratch(q, dc.rows);
+    Scratch scratch(q, dc.size());
     Sums local(options.precision_at.size(), static_cast<size_t>(q + 1));
     for (int64_t i = begin; i < end; ++i) {
-      histogram<CodeWords, LabelWords>(qc.row(i), ql.row(i), dc, dl, scratch);
-      score_query(scratch, q, dc.rows, harmonic, options, local);
+      histogram<LabelWords>(dc, qc.row(i), ql.row(i), dl, scratch);
+      score_query(scratch, q, dc.size(), harmonic, options, local);
     }
     std::lock_guard<std::mutex> lock(merge);
     total.add(local);
@@ -176,25 +186,24 @@ Sums run(const PackedBits& qc, const PackedBits& ql, const PackedBits& dc, const
 
 }  // namespace
 
-RetrievalMetrics evaluate_retrieval(const PackedBits& qc, const PackedBits& ql, const PackedBits& dc,
+RetrievalMetrics evaluate_retrieval(const PackedBits& qc, const PackedBits& ql, const BinaryIndex& dc,
                                     const PackedBits& dl, const EvalOptions& options) {
-  if (qc.bits != dc.bits)
-    fail("query codes have {} bits but database codes have {}", qc.bits, dc.bits);
+  if (qc.bits != dc.bits())
+    fail("query codes have {} bits but database codes have {}", qc.bits, dc.bits());
   if (qc.rows != ql.rows) fail("{} query codes but {} query labels", qc.rows, ql.rows);
-  if (dc.rows != dl.rows) fail("{} database codes but {} database labels", dc.rows, dl.rows);
+  if (dc.size() != dl.rows) fail("{} database codes but {} database labels", dc.size(), dl.rows);
   if (ql.bits != dl.bits) fail("query labels have {} columns but database labels have {}", ql.bits, dl.bits);
-  if (dc.rows == 0) fail("the database is empty");
+  if (dc.size() == 0) fail("the database is empty");
   for (const auto k : options.precision_at)
     if (k < 1) fail("precision@k needs k >= 1, got {}", k);
   if (options.topk < 0 || options.radius < 0) fail("topk and radius must not be negative");
 
-  // Specialised loops for the common case of one word of code and of labels (q <= 64, L <= 64).
-  Sums sums = qc.words == 1 && ql.words == 1 ? run<1, 1>(qc, ql, dc, dl, options)
-            : qc.words == 1                  ? run<1, 0>(qc, ql, dc, dl, options)
-                                             : run<0, 0>(qc, ql, dc, dl, options);
+  // A specialised loop for the common case of one word of labels (L <= 64); the index specialises
+  // the distances likewise.
+  Sums sums = ql.words == 1 ? run<1>(qc, ql, dc, dl, options) : run<0>(qc, ql, dc, dl, options);
   RetrievalMetrics m;
   m.num_queries = qc.rows;
-  m.num_database = dc.rows;
+  m.num_database = dc.size();
   m.code_length = qc.bits;
   m.queries_without_relevant = sums.no_relevant;
   m.evaluated_queries = sums.evaluated;
@@ -217,37 +226,10 @@ RetrievalMetrics evaluate_retrieval(const torch::Tensor& query_codes, const torc
                                     const torch::Tensor& db_codes, const torch::Tensor& db_labels,
                                     const EvalOptions& options) {
   const int64_t width = std::max(label_width(query_labels, "query labels"), label_width(db_labels, "database labels"));
+  const FlatBinaryIndex db(pack_codes(db_codes, "database codes"));
   return evaluate_retrieval(pack_codes(query_codes, "query codes"),
-                            pack_labels(query_labels, "query labels", query_labels.dim() == 1 ? width : 0),
-                            pack_codes(db_codes, "database codes"),
+                            pack_labels(query_labels, "query labels", query_labels.dim() == 1 ? width : 0), db,
                             pack_labels(db_labels, "database labels", db_labels.dim() == 1 ? width : 0), options);
-}
-
-namespace {
-
-template <int CodeWords>
-uint64_t floor_pass(const PackedBits& qc, const PackedBits& dc) {
-  const int64_t cw = CodeWords ? CodeWords : dc.words;
-  std::mutex merge;
-  uint64_t checksum = 0;
-  at::parallel_for(0, qc.rows, 16, [&](int64_t begin, int64_t end) {
-    uint64_t local = 0;
-    for (int64_t i = begin; i < end; ++i) {
-      const uint64_t* q = qc.row(i);
-      const uint64_t* d = dc.data.data();
-      for (int64_t j = 0; j < dc.rows; ++j) local += hamming_distance(q, d + j * cw, cw);
-    }
-    std::lock_guard<std::mutex> lock(merge);
-    checksum += local;
-  });
-  return checksum;
-}
-
-}  // namespace
-
-uint64_t hamming_floor(const PackedBits& qc, const PackedBits& dc) {
-  // Specialised like evaluate_retrieval, so the ratio compares like with like.
-  return dc.words == 1 ? floor_pass<1>(qc, dc) : floor_pass<0>(qc, dc);
 }
 
 }  // namespace hashrl

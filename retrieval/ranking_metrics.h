@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hashrl/retrieval/binary_index.h"
 #include "hashrl/retrieval/packed_codes.h"
 
 namespace hashrl {
@@ -53,19 +54,17 @@ struct RetrievalMetrics {
   std::vector<PrPoint> pr_curve;
 };
 
+// Ranks the database that `index` holds (every item's distance, binary_index.h) for each query.
 // Throws when the code lengths or the label widths of queries and database differ, or when
 // labels and codes disagree in count.
 RetrievalMetrics evaluate_retrieval(const PackedBits& query_codes, const PackedBits& query_labels,
-                                    const PackedBits& db_codes, const PackedBits& db_labels,
+                                    const BinaryIndex& index, const PackedBits& db_labels,
                                     const EvalOptions& options = {});
 
-// The same with tensors: codes 0/1 or +-1 [n, q]; labels as class ids [n] or multi-hot [n, L].
+// The same with tensors, over an exact index: codes 0/1 or +-1 [n, q]; labels as class ids [n] or
+// multi-hot [n, L].
 RetrievalMetrics evaluate_retrieval(const torch::Tensor& query_codes, const torch::Tensor& query_labels,
                                     const torch::Tensor& db_codes, const torch::Tensor& db_labels,
                                     const EvalOptions& options = {});
-
-// The floor that evaluate_retrieval is measured against in bench/: one XOR + popcount pass over
-// all query x database pairs, on the same threads. Returns a checksum so nothing is optimised out.
-uint64_t hamming_floor(const PackedBits& query_codes, const PackedBits& db_codes);
 
 }  // namespace hashrl

@@ -95,9 +95,11 @@ bool starts_with(const std::string& text, const std::string& prefix) { return te
 QueryService::QueryService(std::shared_ptr<TrainedRun> run, ServiceLimits limits)
     : run_(std::move(run)),
       limits_(limits),
-      index_(run_->db_codes()),
+      index_(make_binary_index("flat", run_->db_codes().size(1))),
       items_([run = run_](const torch::Tensor& items) { return run->encode_items(items); }, limits.batching),
-      features_([run = run_](const torch::Tensor& f) { return run->encode_features(f); }, limits.batching) {}
+      features_([run = run_](const torch::Tensor& f) { return run->encode_features(f); }, limits.batching) {
+  index_->add(run_->db_codes());
+}
 
 ServiceReply QueryService::handle(const ServiceRequest& request) {
   const size_t question = request.target.find('?');
@@ -152,7 +154,7 @@ ServiceReply QueryService::query(const ServiceRequest& request, const std::strin
 
   nlohmann::json results = nlohmann::json::array();
   const auto labels = run_->db_labels().accessor<uint8_t, 2>();  // no per-element item() on the hot path
-  for (const auto& hit : index_.search(code, k)) {
+  for (const auto& hit : index_->search(code, k)) {
     nlohmann::json ids = nlohmann::json::array();
     for (int64_t l = 0; l < labels.size(1); ++l)
       if (labels[hit.id][l]) ids.push_back(l);
@@ -173,9 +175,9 @@ torch::Tensor QueryService::code_of_json(const nlohmann::json& body) {
     const auto& id = body["id"];
     if (!id.is_number_integer()) reject(400, "'id' must be an integer");
     // Read unsigned ids as unsigned: 18446744073709551615 is not item -1.
-    const bool in_range = id.is_number_unsigned() ? id.get<uint64_t>() < static_cast<uint64_t>(index_.size())
-                                                  : id.get<int64_t>() >= 0 && id.get<int64_t>() < index_.size();
-    if (!in_range) reject(404, fmt::format("no database item {}; ids run from 0 to {}", id.dump(), index_.size() - 1));
+    const bool in_range = id.is_number_unsigned() ? id.get<uint64_t>() < static_cast<uint64_t>(index_->size())
+                                                  : id.get<int64_t>() >= 0 && id.get<int64_t>() < index_->size();
+    if (!in_range) reject(404, fmt::format("no database item {}; ids run from 0 to {}", id.dump(), index_->size() - 1));
     return run_->db_codes()[id.get<int64_t>()];
   }
   if (body.contains("pixels")) {

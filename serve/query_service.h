@@ -24,8 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "hashrl/retrieval/binary_index.h"
 #include "hashrl/serve/encode_batcher.h"
-#include "hashrl/serve/hamming_index.h"
 #include "hashrl/serve/trained_run.h"
 
 namespace hashrl {
@@ -63,7 +63,7 @@ class QueryService {
 
   std::shared_ptr<TrainedRun> run_;
   ServiceLimits limits_;
-  HammingIndex index_;
+  std::unique_ptr<BinaryIndex> index_;  // the run's database codes
   EncodeBatcher items_, features_;  // raw items and encoder outputs batch apart
 };
 

@@ -1,0 +1,95 @@
+// The binary index (retrieval/binary_index.h): its exact flat implementation against brute force,
+// and the metrics computed through it against a ranking read off its search.
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "hashrl/retrieval/binary_index.h"
+#include "hashrl/retrieval/flat_index.h"
+#include "hashrl/retrieval/ranking_metrics.h"
+
+using namespace hashrl;
+
+namespace {
+
+torch::Tensor random_codes(int64_t n, int64_t bits, uint64_t seed) {
+  auto gen = at::detail::createCPUGenerator(seed);
+  return at::randint(0, 2, {n, bits}, gen).to(torch::kUInt8);
+}
+
+// Every item as (distance, id), sorted: the ranking order the index promises.
+std::vector<std::pair<int, int64_t>> brute_force(const torch::Tensor& db, const torch::Tensor& query) {
+  const auto distance = db.ne(query.unsqueeze(0)).sum(1);
+  std::vector<std::pair<int, int64_t>> out;
+  for (int64_t i = 0; i < db.size(0); ++i) out.emplace_back(distance[i].item<int>(), i);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("flat index: top-k and range search equal brute force, in (distance, id) order") {
+  for (const int64_t bits : {8, 48, 64, 65, 200}) {
+    const auto db = random_codes(300, bits, bits);
+    auto index = make_binary_index("flat", bits);
+    index->add(db.slice(0, 0, 120));  // two adds: ids continue
+    index->add(db.slice(0, 120, 300));
+    REQUIRE(index->size() == 300);
+    for (int64_t q = 0; q < 5; ++q) {
+      const auto query = random_codes(1, bits, 1000 + q)[0];
+      const auto expected = brute_force(db, query);
+      for (const int64_t k : {0, 1, 17, 300, 1000}) {
+        const auto hits = index->search(query, k);
+        REQUIRE(static_cast<int64_t>(hits.size()) == std::min<int64_t>(k, 300));
+        for (size_t i = 0; i < hits.size(); ++i) {
+          INFO("bits " << bits << " k " << k << " rank " << i);
+          CHECK(hits[i].distance == expected[i].first);
+          CHECK(hits[i].id == expected[i].second);
+        }
+      }
+      const int radius = expected[40].first;
+      const auto within = index->range_search(query, radius);
+      const auto count = std::count_if(expected.begin(), expected.end(), [&](const auto& e) { return e.first <= radius; });
+      REQUIRE(static_cast<int64_t>(within.size()) == count);
+      for (size_t i = 0; i < within.size(); ++i) CHECK(within[i].id == expected[i].second);
+    }
+  }
+}
+
+TEST_CASE("flat index: codes as +-1 rank like 0/1; errors name the sizes and the description") {
+  const auto db = random_codes(50, 16, 3);
+  FlatBinaryIndex zero_one(16), plus_minus(16);
+  zero_one.add(db);
+  plus_minus.add(db.to(torch::kFloat32) * 2 - 1);
+  const auto a = zero_one.search(db[7], 50), b = plus_minus.search(db[7].to(torch::kFloat32) * 2 - 1, 50);
+  for (size_t i = 0; i < a.size(); ++i) CHECK(a[i].id == b[i].id);
+  CHECK(a[0].id == 7);
+  CHECK(a[0].distance == 0);
+  CHECK_THROWS_WITH(zero_one.add(random_codes(2, 8, 0)), Catch::Contains("8 bits") && Catch::Contains("16 bits"));
+  CHECK_THROWS_WITH(zero_one.search(random_codes(1, 12, 0)[0], 3), Catch::Contains("12 bits"));
+  CHECK_THROWS_WITH(zero_one.search(db[0], -1), Catch::Contains("k must not be negative"));
+  CHECK_THROWS_WITH(make_binary_index("hnsw", 16), Catch::Contains("'hnsw'") && Catch::Contains("known: flat"));
+  CHECK_THROWS_WITH(make_binary_index("flat", 0), Catch::Contains("0"));
+}
+
+TEST_CASE("the metrics rank through the index: MAP equals the mean AP of each query's search") {
+  const int64_t bits = 12, n = 400, queries = 30;
+  const auto db = random_codes(n, bits, 5), qc = random_codes(queries, bits, 6);
+  auto gen = at::detail::createCPUGenerator(7);
+  const auto dl = at::randint(0, 4, {n}, gen), ql = at::randint(0, 4, {queries}, gen);
+  auto index = make_binary_index("flat", bits);
+  index->add(db);
+  double total = 0;
+  for (int64_t q = 0; q < queries; ++q) {
+    double relevant = 0, ap = 0;
+    const auto hits = index->search(qc[q], n);
+    for (size_t rank = 0; rank < hits.size(); ++rank)
+      if (dl[hits[rank].id].item<int64_t>() == ql[q].item<int64_t>()) ap += ++relevant / static_cast<double>(rank + 1);
+    total += ap / relevant;
+  }
+  const auto metrics = evaluate_retrieval(qc, ql, db, dl);
+  CHECK(metrics.map == Approx(total / queries).epsilon(1e-12));
+  const auto via_index = evaluate_retrieval(pack_codes(qc), pack_labels(ql, "q", 4), *index, pack_labels(dl, "d", 4));
+  CHECK(via_index.map == metrics.map);
+}
