@@ -49,7 +49,7 @@ AgentRegistry& agent_registry() {
   return registry;
 }
 
-std::string agent_kind(const Config& config) { return config.get_string("agent.kind", "drlih"); }
+std::string agent_kind(const Config& config) { return config.get_string("agent.kind", kDefaultAgent); }
 
 std::shared_ptr<Agent> make_agent(const Config& config, const EnvSpec& spec) {
   return agent_registry().create(agent_kind(config), config, spec);

@@ -57,7 +57,10 @@ using AgentRegistry = Registry<std::shared_ptr<Agent>, const Config&, const EnvS
 // (ng is drlih with env.group_size = 1: configs/ng.ini.)
 AgentRegistry& agent_registry();
 
-// The agent a config's [agent] kind names: drlih unless told otherwise.
+// The [agent] kind when a config names none: the paper's agent.
+inline constexpr const char* kDefaultAgent = "drlih";
+
+// The agent a config's [agent] kind names: kDefaultAgent unless told otherwise.
 std::string agent_kind(const Config& config);
 
 // Builds the agent that [agent] kind names (default drlih) for an env of this spec, on its device.
