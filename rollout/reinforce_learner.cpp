@@ -6,27 +6,40 @@ namespace hashrl {
 
 ReinforceOptions ReinforceOptions::from_config(const ConfigSection& s) {
   ReinforceOptions o;
-  o.signal(s.get_choice("signal", "group", {"group", "reward-to-go", "total"}));
-  o.baseline(s.get_choice("baseline", "batch-mean", {"none", "batch-mean", "critic"}));
-  if (o.baseline() == "critic") {
+  o.signal(get_enum(s, "signal", o.signal(), kSignals));
+  o.baseline(get_enum(s, "baseline", o.baseline(), kBaselines));
+  if (o.baseline() == Baseline::kCritic) {
     o.critic_hidden(s.get_int("critic_hidden", o.critic_hidden(), 1, 16384));
     o.critic_coef(s.get_double("critic_coef", o.critic_coef(), 0.0));
   }
-  o.normalize(s.get_bool("normalize", false));
-  o.pathwise(s.get_choice("pathwise", "global", {"none", "global", "all"}));
-  o.pathwise_weight(s.get_double("pathwise_weight", 1.0, 0.0));
-  o.entropy_coef(s.get_double("entropy_coef", 0.0, 0.0));
+  o.normalize(s.get_bool("normalize", o.normalize()));
+  o.pathwise(get_enum(s, "pathwise", o.pathwise(), kPathwise));
+  o.pathwise_weight(s.get_double("pathwise_weight", o.pathwise_weight(), 0.0));
+  o.entropy_coef(s.get_double("entropy_coef", o.entropy_coef(), 0.0));
+  o.validate();
   return o;
 }
 
+void ReinforceOptions::validate() const {
+  choice_name(signal(), kSignals);  // each throws on a value outside its enum
+  choice_name(baseline(), kBaselines);
+  choice_name(pathwise(), kPathwise);
+  if (critic_hidden() < 1 || critic_hidden() > 16384)
+    fail("reinforce option critic_hidden must be 1 to 16384, got {}", critic_hidden());
+  for (const auto& [name, value] : {std::pair{"pathwise_weight", pathwise_weight()},
+                                    std::pair{"entropy_coef", entropy_coef()}, std::pair{"critic_coef", critic_coef()}})
+    if (!(value >= 0)) fail("reinforce option {} must be >= 0, got {}", name, value);
+}
+
 ReinforceLearner::ReinforceLearner(ReinforceOptions options, const EnvSpec& spec) : options_(std::move(options)) {
+  options_.validate();
   // signal = group weighs log pi by the group reward alone; the pathwise terms differentiate the
   // global reward, and with `all` the group reward too (either may then be absent, not both).
   std::vector<RewardTerm> needed;
-  if (options_.signal() == "group") needed.push_back(RewardTerm::kGroup);
-  if (options_.pathwise() == "global") needed.push_back(RewardTerm::kGlobal);
+  if (options_.signal() == Signal::kGroup) needed.push_back(RewardTerm::kGroup);
+  if (options_.pathwise() == Pathwise::kGlobal) needed.push_back(RewardTerm::kGlobal);
   require_reward_terms(spec, "reinforce", needed);
-  if (options_.baseline() != "critic") return;
+  if (options_.baseline() != Baseline::kCritic) return;
   namespace nn = torch::nn;
   critic_ = nn::Sequential(nn::Linear(spec.rows_per_episode * spec.feature_dim, options_.critic_hidden()), nn::ReLU(),
                            nn::Linear(options_.critic_hidden(), spec.num_steps())).ptr();
@@ -40,11 +53,11 @@ LossTerms ReinforceLearner::loss(const Trajectory& tr) {
 
   // Eq. 8: each group's log-probability weighted by its (detached) reward signal.
   torch::Tensor signal = group.detach();
-  if (options_.signal() == "total") signal = signal + global.detach();
-  if (options_.signal() == "reward-to-go") signal = (signal + global.detach()).flip(0).cumsum(0).flip(0);
+  if (options_.signal() == Signal::kTotal) signal = signal + global.detach();
+  if (options_.signal() == Signal::kRewardToGo) signal = (signal + global.detach()).flip(0).cumsum(0).flip(0);
   torch::Tensor advantage = signal;
   torch::Tensor critic_loss = torch::zeros({}, signal.options());
-  if (options_.baseline() == "batch-mean") advantage = advantage - advantage.mean(1, true);
+  if (options_.baseline() == Baseline::kBatchMean) advantage = advantage - advantage.mean(1, true);
   if (critic_) {
     // The value of each step for each episode, from its rows' (detached) features (a triplet's three).
     const int64_t b = tr.batch_size, d = tr.features.size(1), rows = tr.rows_per_episode;
@@ -58,8 +71,8 @@ LossTerms ReinforceLearner::loss(const Trajectory& tr) {
 
   // Eq. 9: the global reward's gradient through the relaxed codes (zero when it carries none).
   torch::Tensor pathwise = torch::zeros({}, score.options());
-  if (options_.pathwise() == "global") pathwise = -global.sum(0).mean();
-  if (options_.pathwise() == "all") pathwise = -(group + global).sum(0).mean();
+  if (options_.pathwise() == Pathwise::kGlobal) pathwise = -global.sum(0).mean();
+  if (options_.pathwise() == Pathwise::kAll) pathwise = -(group + global).sum(0).mean();
 
   std::vector<torch::Tensor> entropies;
   for (const auto& step : tr.steps) entropies.push_back(step.entropy);

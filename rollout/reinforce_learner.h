@@ -19,20 +19,55 @@
 //   entropy_coef  = 0
 #include <torch/nn/modules/container/sequential.h>
 
+#include "hashrl/common/choices.h"
 #include "hashrl/rollout/learner.h"
 
 namespace hashrl {
 
+/// What weights each group's log-probability in the score-function term.
+enum class Signal {
+  kGroup,       ///< the group reward Rg_t (the paper)
+  kRewardToGo,  ///< the sum of the rewards from step t on, the global one included
+  kTotal,       ///< Rg_t, plus R_G on the last step
+};
+inline const Choices<Signal> kSignals = {
+    {"group", Signal::kGroup}, {"reward-to-go", Signal::kRewardToGo}, {"total", Signal::kTotal}};
+
+/// What is subtracted from the signal.
+enum class Baseline {
+  kNone,
+  kBatchMean,  ///< the signal's mean over the batch, per step
+  kCritic,     ///< a learned value of each step from the episode's features, fitted by MSE
+};
+inline const Choices<Baseline> kBaselines = {
+    {"none", Baseline::kNone}, {"batch-mean", Baseline::kBatchMean}, {"critic", Baseline::kCritic}};
+
+/// Which rewards' gradients flow through the relaxed codes (eq. 9).
+enum class Pathwise {
+  kNone,
+  kGlobal,  ///< the global reward's (the paper)
+  kAll,     ///< the global and the group rewards'
+};
+inline const Choices<Pathwise> kPathwise = {
+    {"none", Pathwise::kNone}, {"global", Pathwise::kGlobal}, {"all", Pathwise::kAll}};
+
 struct ReinforceOptions {
   static ReinforceOptions from_config(const ConfigSection& section);
+  /// Throws naming the option when a number is out of its range (code-built options too).
+  void validate() const;
 
-  TORCH_ARG(std::string, signal) = "group";
-  TORCH_ARG(std::string, baseline) = "batch-mean";
+  TORCH_ARG(Signal, signal) = Signal::kGroup;
+  TORCH_ARG(Baseline, baseline) = Baseline::kBatchMean;
+  /// Divide the advantages by their standard deviation.
   TORCH_ARG(bool, normalize) = false;
-  TORCH_ARG(std::string, pathwise) = "global";
+  TORCH_ARG(Pathwise, pathwise) = Pathwise::kGlobal;
+  /// Weight of the pathwise term, >= 0.
   TORCH_ARG(double, pathwise_weight) = 1.0;
+  /// Weight of the mean entropy bonus, >= 0.
   TORCH_ARG(double, entropy_coef) = 0.0;
+  /// Hidden width of the critic's two-layer MLP (baseline = critic), 1 to 16384.
   TORCH_ARG(int64_t, critic_hidden) = 64;
+  /// Weight of the critic's squared error in the loss, >= 0.
   TORCH_ARG(double, critic_coef) = 0.5;
 };
 

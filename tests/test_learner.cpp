@@ -56,14 +56,14 @@ struct Tiny {
 
 TEST_CASE("REINFORCE with action groups: the gradient equals the hand-computed one") {
   Tiny tiny(1, 3);
-  ReinforceLearner learner(ReinforceOptions().baseline("none").pathwise("none"), tiny.spec());
+  ReinforceLearner learner(ReinforceOptions().baseline(Baseline::kNone).pathwise(Pathwise::kNone), tiny.spec());
   learner.loss(tiny.trajectory).loss.backward();
   CHECK(torch::allclose(tiny.theta.grad(), tiny.expected_grad(tiny.group), 1e-5, 1e-6));
 }
 
 TEST_CASE("reward-to-go and the batch-mean baseline change the weights as documented") {
   Tiny tiny(4, 3);
-  ReinforceLearner learner(ReinforceOptions().signal("reward-to-go").baseline("batch-mean").pathwise("none"), tiny.spec());
+  ReinforceLearner learner(ReinforceOptions().signal(Signal::kRewardToGo).baseline(Baseline::kBatchMean).pathwise(Pathwise::kNone), tiny.spec());
   learner.loss(tiny.trajectory).loss.backward();
   auto to_go = (tiny.group + tiny.global).flip(0).cumsum(0).flip(0);
   const auto advantage = to_go - to_go.mean(1, true);
@@ -80,7 +80,7 @@ TEST_CASE("every loss term is logged apart") {
 
 TEST_CASE("a learned critic is fitted to the signal and subtracted from it") {
   Tiny tiny(4, 3);
-  ReinforceLearner learner(ReinforceOptions().baseline("critic").pathwise("none").critic_coef(1.0), tiny.spec());
+  ReinforceLearner learner(ReinforceOptions().baseline(Baseline::kCritic).pathwise(Pathwise::kNone).critic_coef(1.0), tiny.spec());
   REQUIRE(learner.module() != nullptr);
   const auto terms = learner.loss(tiny.trajectory);
   terms.loss.backward();
@@ -92,4 +92,20 @@ TEST_CASE("a learned critic is fitted to the signal and subtracted from it") {
   const auto input = tiny.trajectory.features.view({3, 4, 5}).permute({1, 0, 2}).reshape({4, 15});
   const auto advantage = tiny.group - critic->forward(input).t().detach();
   CHECK(torch::allclose(tiny.theta.grad(), tiny.expected_grad(advantage), 1e-5, 1e-6));
+}
+
+TEST_CASE("reinforce options: choices parse once into enums; bad ones, from a config or from code, name the option") {
+  const auto config = Config::from_string("[learner]\nsignal = reward-to-go\nbaseline = critic\npathwise = all\n");
+  const auto o = ReinforceOptions::from_config(ConfigSection(config, "learner"));
+  CHECK(o.signal() == Signal::kRewardToGo);
+  CHECK(o.baseline() == Baseline::kCritic);
+  CHECK(o.pathwise() == Pathwise::kAll);
+  const auto typo = Config::from_string("[learner]\nbaseline = critc\n");
+  CHECK_THROWS_WITH(ReinforceOptions::from_config(ConfigSection(typo, "learner")),
+                    Catch::Contains("learner.baseline") && Catch::Contains("none, batch-mean, critic"));
+  const Tiny tiny(2, 2);
+  CHECK_THROWS_WITH(ReinforceLearner(ReinforceOptions().critic_hidden(0), tiny.spec()), Catch::Contains("critic_hidden"));
+  CHECK_THROWS_WITH(ReinforceLearner(ReinforceOptions().entropy_coef(-1), tiny.spec()), Catch::Contains("entropy_coef"));
+  CHECK_THROWS_WITH(ReinforceLearner(ReinforceOptions().baseline(static_cast<Baseline>(7)), tiny.spec()),
+                    Catch::Contains("none, batch-mean, critic"));
 }

@@ -5,13 +5,15 @@
 
 #include <cmath>
 
+#include "hashrl/common/error.h"
+
 namespace hashrl {
 
 OptimizerSettings OptimizerSettings::from_config(const ConfigSection& s) {
   OptimizerSettings o;
-  o.kind = s.get_choice("kind", o.kind, {"sgd", "adam"});
+  o.kind = get_enum(s, "kind", o.kind, kOptimizerKinds);
   o.lr = s.get_double("lr", o.lr, 0.0);
-  if (o.kind == "sgd") o.momentum = s.get_double("momentum", o.momentum, 0.0, 1.0);
+  if (o.kind == OptimizerKind::kSgd) o.momentum = s.get_double("momentum", o.momentum, 0.0, 1.0);
   o.weight_decay = s.get_double("weight_decay", o.weight_decay, 0.0);
   o.lr_step = s.get_int("lr_step", o.lr_step, 0);
   o.lr_gamma = s.get_double("lr_gamma", o.lr_gamma, 0.0);
@@ -34,10 +36,14 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings&
                                                         const TrainableParameters& parameters) {
   std::vector<torch::optim::OptimizerParamGroup> groups{torch::optim::OptimizerParamGroup(parameters.agent)};
   if (!parameters.encoder.empty()) groups.emplace_back(parameters.encoder);
-  if (s.kind == "adam")
-    return std::make_unique<torch::optim::Adam>(groups, torch::optim::AdamOptions(s.lr).weight_decay(s.weight_decay));
-  return std::make_unique<torch::optim::SGD>(
-      groups, torch::optim::SGDOptions(s.lr).momentum(s.momentum).weight_decay(s.weight_decay));
+  switch (s.kind) {
+    case OptimizerKind::kAdam:
+      return std::make_unique<torch::optim::Adam>(groups, torch::optim::AdamOptions(s.lr).weight_decay(s.weight_decay));
+    case OptimizerKind::kSgd:
+      return std::make_unique<torch::optim::SGD>(
+          groups, torch::optim::SGDOptions(s.lr).momentum(s.momentum).weight_decay(s.weight_decay));
+  }
+  fail("optimizer kind {} is not one of {}", static_cast<int>(s.kind), fmt::join(choice_names(kOptimizerKinds), ", "));
 }
 
 void set_learning_rate(torch::optim::Optimizer& optimizer, const OptimizerSettings& settings, int64_t step) {

@@ -13,14 +13,19 @@
 
 #include <memory>
 
+#include "hashrl/common/choices.h"
 #include "hashrl/common/config.h"
 
 namespace hashrl {
 
+/// Which torch::optim optimiser.
+enum class OptimizerKind { kSgd, kAdam };
+inline const Choices<OptimizerKind> kOptimizerKinds = {{"sgd", OptimizerKind::kSgd}, {"adam", OptimizerKind::kAdam}};
+
 struct OptimizerSettings {
   static OptimizerSettings from_config(const ConfigSection& section);
 
-  std::string kind = "sgd";
+  OptimizerKind kind = OptimizerKind::kSgd;
   double lr = 1e-3, momentum = 0.0, weight_decay = 5e-4, lr_gamma = 0.1, clip_grad_norm = 0.0;
   double encoder_lr_scale = 1.0;
   int64_t lr_step = 10000;
