@@ -13,6 +13,9 @@ namespace hashrl::cli {
 
 namespace po = boost::program_options;
 
+// The project's version (app/version.cpp.in, generated from CMake's project()).
+extern const char* const kVersion;
+
 struct Command {
   std::string name, summary;
   std::function<int(const std::vector<std::string>& args)> run;

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "hashrl/common/allocator.h"
+#include "hashrl/common/blas_core.h"
 #include "hashrl/common/threads.h"
 #include "hashrl/agents/agent.h"
 #include "hashrl/encoders/encoder.h"
@@ -79,9 +80,13 @@ int main(int argc, char** argv) {
   int threads = 0;
   for (int i = 1; i + 1 < argc; i += 2)
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+  // As the CLI does: a fallback BLAS kernel would make every figure a different machine's.
+  const std::string blas_note = hashrl::ensure_fast_blas(argv, hashrl::BlasCoreRequest::parse(
+                                    std::getenv("HASHRL_BLAS_CORE") ? std::getenv("HASHRL_BLAS_CORE") : "auto"));
+  if (!blas_note.empty()) fmt::print(stderr, "{}\n", blas_note);
   threads = hashrl::configure_threads(threads);
   hashrl::keep_freed_memory();
-  fmt::print("encoder benchmark, {} threads (images/s, eval mode)\n", threads);
+  fmt::print("encoder benchmark, {} threads, {} (images/s, eval mode)\n", threads, hashrl::describe_blas());
   const std::string vgg = "[encoder]\nkind = vgg19\n";
   fmt::print("vgg19, 32x32      : {:8.1f}\n", images_per_second(vgg, 3, 32, 64, 4));
   fmt::print("vgg19, 224x224    : {:8.1f}\n", images_per_second(vgg, 3, 224, 8, 2));

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "hashrl/common/allocator.h"
+#include "hashrl/common/blas_core.h"
 #include "hashrl/common/threads.h"
 #include "hashrl/train/trainer.h"
 #include "paths.h"
@@ -54,9 +55,13 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--steps")) steps = std::atoll(argv[i + 1]);
     if (!std::strcmp(argv[i], "--paper-steps")) paper_steps = std::atoll(argv[i + 1]);
   }
+  // As the CLI does: a fallback BLAS kernel would make every figure a different machine's.
+  const std::string blas_note = hashrl::ensure_fast_blas(argv, hashrl::BlasCoreRequest::parse(
+                                    std::getenv("HASHRL_BLAS_CORE") ? std::getenv("HASHRL_BLAS_CORE") : "auto"));
+  if (!blas_note.empty()) fmt::print(stderr, "{}\n", blas_note);
   threads = hashrl::configure_threads(threads);
   hashrl::keep_freed_memory();
-  fmt::print("training benchmark, {} threads\n", threads);
+  fmt::print("training benchmark, {} threads, {}\n", threads, hashrl::describe_blas());
 
   // The default CPU config, as the README's main job runs it.
   hashrl::Config cpu = hashrl::Config::from_file(std::string(hashrl::paths::kSourceDir) + "/configs/drlih-cpu.ini");

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "hashrl/common/blas_core.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
 #include "hashrl/common/npy.h"
@@ -195,7 +196,9 @@ nlohmann::json Trainer::evaluate() {
                    {"eval_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()},
                    {"agent", agent_kind(config_)},
                    {"data", data_.data.name},
-                   {"split", describe(split)}};
+                   {"split", describe(split)},
+                   {"threads", at::get_num_threads()},
+                   {"blas", describe_blas()}};
   if (eval_.plots) {
     PlotOptions plot;
     plot.format = eval_.plot_format;
