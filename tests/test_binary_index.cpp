@@ -57,7 +57,7 @@ TEST_CASE("flat index: top-k and range search equal brute force, in (distance, i
   }
 }
 
-TEST_CASE("flat index: codes as +-1 rank like 0/1; errors name the sizes and the description") {
+TEST_CASE("flat index: codes as +-1 rank like 0/1, and errors name the sizes and the description") {
   const auto db = random_codes(50, 16, 3);
   FlatBinaryIndex zero_one(16), plus_minus(16);
   zero_one.add(db);

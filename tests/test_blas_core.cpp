@@ -22,7 +22,7 @@ CpuFeatures cpu(bool avx2, bool avx512, bool bf16) {
 
 }  // namespace
 
-TEST_CASE("a pre-AVX fallback on an AVX2 or AVX-512 CPU gets the best kernel; nothing else changes") {
+TEST_CASE("a pre-AVX fallback on an AVX2 or AVX-512 CPU gets the best kernel, and nothing else changes") {
   const auto automatic = BlasCoreRequest::parse("auto");
   CHECK(choose_blas_core("Prescott", cpu(true, true, true), automatic, false) == "Cooperlake");
   CHECK(choose_blas_core("Prescott", cpu(true, true, false), automatic, false) == "SkylakeX");
@@ -38,7 +38,7 @@ TEST_CASE("a pre-AVX fallback on an AVX2 or AVX-512 CPU gets the best kernel; no
   CHECK_THROWS_WITH(BlasCoreRequest::parse(""), Catch::Contains("--blas-core needs a value"));
 }
 
-TEST_CASE("--blas-core NAME re-executes on that kernel and says so; keep and OPENBLAS_CORETYPE are left alone") {
+TEST_CASE("a kernel named by --blas-core runs after one re-execution that says so, and keep and OPENBLAS_CORETYPE are left alone") {
   // With a reference BLAS there is nothing to choose; with OPENBLAS_CORETYPE set by the machine,
   // nothing may be overridden.
   if (blas_core_name().empty() || std::getenv("OPENBLAS_CORETYPE")) return;

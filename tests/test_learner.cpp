@@ -94,7 +94,7 @@ TEST_CASE("a learned critic is fitted to the signal and subtracted from it") {
   CHECK(torch::allclose(tiny.theta.grad(), tiny.expected_grad(advantage), 1e-5, 1e-6));
 }
 
-TEST_CASE("reinforce options: choices parse once into enums; bad ones, from a config or from code, name the option") {
+TEST_CASE("reinforce options: choices parse once into enums, and bad ones, from a config or from code, name the option") {
   const auto config = Config::from_string("[learner]\nsignal = reward-to-go\nbaseline = critic\npathwise = all\n");
   const auto o = ReinforceOptions::from_config(ConfigSection(config, "learner"));
   CHECK(o.signal() == Signal::kRewardToGo);

@@ -92,7 +92,7 @@ TEST_CASE("tie-aware MAP equals the mean over every order within ties") {
   CHECK(evaluate_retrieval(qc, ql, dc, dl).map_tie_aware == Approx(total / count));
 }
 
-TEST_CASE("multi-label relevance: sharing any label; queries with no relevant item are left out") {
+TEST_CASE("multi-label relevance: sharing any label, and queries with no relevant item are left out") {
   const auto qc = codes({{0, 0}, {1, 1}});
   const auto dc = codes({{0, 0}, {1, 1}, {0, 1}});
   // Query 0 has labels {0, 1}: relevant to db #0 ({1}) and #2 ({0, 2}). Query 1 has label {3}: none.
