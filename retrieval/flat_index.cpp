@@ -3,21 +3,8 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/retrieval/popcount.h"
 
 namespace hashrl {
-namespace {
-
-template <int Words>
-void scan(const uint64_t* query, const PackedBits& codes, int64_t begin, int64_t end, uint16_t* out) {
-  const int64_t words = Words ? Words : codes.words;
-  const uint64_t* row = codes.row(begin);
-  for (int64_t j = begin; j < end; ++j, row += words)
-    *out++ = static_cast<uint16_t>(hamming_distance(query, row, words));
-}
-
-}  // namespace
-
 FlatBinaryIndex::FlatBinaryIndex(int64_t bits) {
   if (bits < 1 || bits > 65535) fail("a binary index needs 1 to 65535 bits, got {}", bits);
   codes_.bits = bits;
@@ -38,10 +25,7 @@ void FlatBinaryIndex::add(const torch::Tensor& codes) {
 void FlatBinaryIndex::distances(const uint64_t* query, int64_t begin, int64_t end, uint16_t* out) const {
   if (begin < 0 || end > codes_.rows || begin > end)
     fail("distances: items [{}, {}) are not within the index's {}", begin, end, codes_.rows);
-  if (codes_.words == 1)
-    scan<1>(query, codes_, begin, end, out);
-  else
-    scan<0>(query, codes_, begin, end, out);
+  scan(query, begin, end, [out, begin](int64_t j, int d) { out[j - begin] = static_cast<uint16_t>(d); });
 }
 
 }  // namespace hashrl

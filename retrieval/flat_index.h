@@ -3,10 +3,11 @@
 // Specialised at compile time for codes of one word (q <= 64), the common case.
 #include "hashrl/retrieval/binary_index.h"
 #include "hashrl/retrieval/packed_codes.h"
+#include "hashrl/retrieval/popcount.h"
 
 namespace hashrl {
 
-class FlatBinaryIndex : public BinaryIndex {
+class FlatBinaryIndex final : public BinaryIndex {
  public:
   explicit FlatBinaryIndex(int64_t bits);
   // Takes packed codes as they are (the metrics pack once and index without a copy).
@@ -19,7 +20,25 @@ class FlatBinaryIndex : public BinaryIndex {
 
   const PackedBits& codes() const { return codes_; }
 
+  // Calls visit(id, distance) for the items [begin, end) in id order: the one loop that distances()
+  // runs, and that the ranking metrics run with their own visitor fused into it (one pass over
+  // the database instead of two) when they know the index is flat.
+  template <class Visit>
+  void scan(const uint64_t* query, int64_t begin, int64_t end, Visit&& visit) const {
+    if (codes_.words == 1)
+      scan_words<1>(query, begin, end, visit);
+    else
+      scan_words<0>(query, begin, end, visit);
+  }
+
  private:
+  template <int Words, class Visit>
+  void scan_words(const uint64_t* query, int64_t begin, int64_t end, Visit& visit) const {
+    const int64_t words = Words ? Words : codes_.words;
+    const uint64_t* row = codes_.row(begin);
+    for (int64_t j = begin; j < end; ++j, row += words) visit(j, hamming_distance(query, row, words));
+  }
+
   PackedBits codes_;
 };
 

@@ -93,3 +93,38 @@ TEST_CASE("the metrics rank through the index: MAP equals the mean AP of each qu
   const auto via_index = evaluate_retrieval(pack_codes(qc), pack_labels(ql, "q", 4), *index, pack_labels(dl, "d", 4));
   CHECK(via_index.map == metrics.map);
 }
+
+TEST_CASE("the metrics give the same figures through any index, not only the flat one") {
+  // An index the metrics cannot see is flat: they must go through distances(), block by block.
+  class Wrapped : public BinaryIndex {
+   public:
+    explicit Wrapped(int64_t bits) : inner_(bits) {}
+    int64_t bits() const override { return inner_.bits(); }
+    int64_t size() const override { return inner_.size(); }
+    void add(const torch::Tensor& codes) override { inner_.add(codes); }
+    void distances(const uint64_t* query, int64_t begin, int64_t end, uint16_t* out) const override {
+      inner_.distances(query, begin, end, out);
+    }
+
+   private:
+    FlatBinaryIndex inner_;
+  };
+  const int64_t bits = 70, n = 5000, queries = 20;  // two words, and more than one block
+  const auto db = random_codes(n, bits, 8), qc = random_codes(queries, bits, 9);
+  auto gen = at::detail::createCPUGenerator(10);
+  const auto dl = at::randint(0, 5, {n}, gen), ql = at::randint(0, 5, {queries}, gen);
+  Wrapped wrapped(bits);
+  wrapped.add(db);
+  EvalOptions options;
+  options.topk = 100;
+  const auto flat = evaluate_retrieval(qc, ql, db, dl, options);
+  const auto other = evaluate_retrieval(pack_codes(qc), pack_labels(ql, "q", 5), wrapped, pack_labels(dl, "d", 5), options);
+  CHECK(other.map == flat.map);
+  CHECK(other.map_tie_aware == flat.map_tie_aware);
+  CHECK(other.map_at_k == flat.map_at_k);
+  CHECK(other.precision_at_k == flat.precision_at_k);
+  FlatBinaryIndex index(bits);
+  index.add(db);
+  const auto a = wrapped.search(qc[0], 10), b = index.search(qc[0], 10);
+  for (size_t i = 0; i < b.size(); ++i) CHECK(a[i].id == b[i].id);
+}
