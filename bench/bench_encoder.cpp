@@ -81,8 +81,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2)
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
   // As the CLI does: a fallback BLAS kernel would make every figure a different machine's.
-  const std::string blas_note = hashrl::ensure_fast_blas(argv, hashrl::BlasCoreRequest::parse(
-                                    std::getenv("HASHRL_BLAS_CORE") ? std::getenv("HASHRL_BLAS_CORE") : "auto"));
+  const std::string blas_note = hashrl::ensure_fast_blas(argv, hashrl::BlasCoreRequest::from_environment());
   if (!blas_note.empty()) fmt::print(stderr, "{}\n", blas_note);
   threads = hashrl::configure_threads(threads);
   hashrl::keep_freed_memory();

@@ -56,8 +56,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--paper-steps")) paper_steps = std::atoll(argv[i + 1]);
   }
   // As the CLI does: a fallback BLAS kernel would make every figure a different machine's.
-  const std::string blas_note = hashrl::ensure_fast_blas(argv, hashrl::BlasCoreRequest::parse(
-                                    std::getenv("HASHRL_BLAS_CORE") ? std::getenv("HASHRL_BLAS_CORE") : "auto"));
+  const std::string blas_note = hashrl::ensure_fast_blas(argv, hashrl::BlasCoreRequest::from_environment());
   if (!blas_note.empty()) fmt::print(stderr, "{}\n", blas_note);
   threads = hashrl::configure_threads(threads);
   hashrl::keep_freed_memory();

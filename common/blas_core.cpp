@@ -46,7 +46,6 @@ CpuFeatures CpuFeatures::detect() {
   CpuFeatures f;
 #if defined(__x86_64__) && defined(__GNUC__)
   __builtin_cpu_init();
-  f.avx = __builtin_cpu_supports("avx");
   f.avx2 = __builtin_cpu_supports("avx2");
   f.fma = __builtin_cpu_supports("fma");
   f.avx512f = __builtin_cpu_supports("avx512f");
@@ -64,6 +63,11 @@ BlasCoreRequest BlasCoreRequest::parse(const std::string& text) {
   if (text == "keep") r.keep = true;
   if (text != "auto" && text != "keep") r.name = text;
   return r;
+}
+
+BlasCoreRequest BlasCoreRequest::from_environment() {
+  const char* text = std::getenv("HASHRL_BLAS_CORE");
+  return parse(text ? text : "auto");
 }
 
 std::string blas_core_name() {

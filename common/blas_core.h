@@ -13,7 +13,7 @@ namespace hashrl {
 
 // What the CPU can run, as far as the choice of a BLAS kernel goes.
 struct CpuFeatures {
-  bool avx = false, avx2 = false, fma = false;
+  bool avx2 = false, fma = false;
   bool avx512f = false, avx512bw = false, avx512dq = false, avx512vl = false, avx512bf16 = false;
   static CpuFeatures detect();
 };
@@ -21,6 +21,8 @@ struct CpuFeatures {
 // "auto", "keep" or a kernel name; throws naming the flag on an empty value.
 struct BlasCoreRequest {
   static BlasCoreRequest parse(const std::string& text);
+  // HASHRL_BLAS_CORE, auto when unset: how the benchmarks, which take no --blas-core, are told.
+  static BlasCoreRequest from_environment();
   bool keep = false;
   std::string name;  // empty: auto
 };

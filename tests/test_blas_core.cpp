@@ -13,7 +13,6 @@ namespace {
 
 CpuFeatures cpu(bool avx2, bool avx512, bool bf16) {
   CpuFeatures f;
-  f.avx = avx2 || avx512;
   f.avx2 = f.fma = avx2 || avx512;
   f.avx512f = f.avx512bw = f.avx512dq = f.avx512vl = avx512;
   f.avx512bf16 = bf16;
