@@ -2,6 +2,8 @@
 
 #include "hashrl/agents/hasher_agent.h"
 #include "hashrl/agents/policy_agent.h"
+#include <fmt/ranges.h>
+
 #include "hashrl/common/error.h"
 
 namespace hashrl {
@@ -11,8 +13,7 @@ PolicyShape shape_of(const EnvSpec& spec) { return {spec.feature_dim, spec.code_
 
 std::shared_ptr<Agent> make_policy_agent(const Config& config, const EnvSpec& spec, const std::string& policy_kind,
                                          PolicyAgentOptions options) {
-  const ConfigSection section(config, "policy");
-  auto policy = policy_registry().create(section.get_string("kind", policy_kind), section, shape_of(spec));
+  auto policy = make_policy(ConfigSection(config, "policy"), shape_of(spec), policy_kind);
   policy->to(spec.device);
   return std::make_shared<PolicyAgent>(policy, options);
 }
@@ -41,18 +42,33 @@ AgentRegistry& agent_registry() {
       return make_policy_agent(c, s, "rnn",
                                PolicyAgentOptions().learner("drlih-authors").training_mode(ActMode::kGreedy));
     }, "the DRLIH authors' public variant: greedy bits, their loss weighting");
-    for (const auto& name : hasher_registry().names())
-      r.add(name, [name](const Config& c, const EnvSpec& s) { return make_hasher_agent(c, s, name); },
-            "classic baseline: " + hasher_registry().summary(name));
     return r;
   }();
   return registry;
 }
 
-std::string agent_kind(const Config& config) { return config.get_string("agent.kind", kDefaultAgent); }
+namespace {
+KeyTable shared_keys;
+const auto kKind = shared_keys.name_of("kind", kDefaultAgent, "an agent (below)", "who emits the codes");
+}  // namespace
+
+const KeyTable& agent_keys() { return shared_keys; }
+
+std::string agent_kind(const Config& config) {
+  const ConfigSection section(config, "agent");
+  const auto name = kKind(section);
+  // Every hasher is an agent too (a HasherAgent), whenever it was registered.
+  if (agent_registry().contains(name) || hasher_registry().contains(name)) return name;
+  const auto key = section.key(kKind.name());
+  fail("config key '{}' (from {}): unknown agent '{}'; known: {}, and the classic hashers {}", key,
+       config.origin_of(key), name, fmt::join(agent_registry().names(), ", "),
+       fmt::join(hasher_registry().names(), ", "));
+}
 
 std::shared_ptr<Agent> make_agent(const Config& config, const EnvSpec& spec) {
-  return agent_registry().create(agent_kind(config), config, spec);
+  const auto name = agent_kind(config);
+  if (!agent_registry().contains(name)) return make_hasher_agent(config, spec, name);
+  return agent_registry().create(name, config, spec);
 }
 
 }  // namespace hashrl

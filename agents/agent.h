@@ -53,14 +53,19 @@ class Agent {
 };
 
 using AgentRegistry = Registry<std::shared_ptr<Agent>, const Config&, const EnvSpec&>;
-// Built in: drlih, noseq, drlih-authors, and the classic lsh, itq, sh, sdh (hasher_agent.h).
+// Built in: drlih, noseq, drlih-authors. The classic hashers (lsh, itq, sh, sdh and any registered
+// in hasher_registry()) are agents too, through HasherAgent: agent.kind names either.
 // (ng is drlih with env.group_size = 1: configs/ng.ini.)
 AgentRegistry& agent_registry();
 
 // The [agent] kind when a config names none: the paper's agent.
 inline constexpr const char* kDefaultAgent = "drlih";
 
-// The agent a config's [agent] kind names: kDefaultAgent unless told otherwise.
+// The [agent] keys every agent shares (kind); a classic hasher's own are in its registry entry.
+const KeyTable& agent_keys();
+
+// The agent a config's [agent] kind names: kDefaultAgent unless told otherwise; an agent or a
+// hasher (hasher_registry(), whenever it was registered); anything else is an error naming the key.
 std::string agent_kind(const Config& config);
 
 // Builds the agent that [agent] kind names (default drlih) for an env of this spec, on its device.

@@ -16,6 +16,7 @@ int run_check_env(const std::vector<std::string>& args);
 int run_encode(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_experiment(const std::vector<std::string>& args);
+int run_list(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -26,6 +27,7 @@ const std::vector<Command>& commands() {
       {"encode", "write a split's encoder features (and labels) to .npy, through the cache", run_encode},
       {"experiment", "run methods x code lengths x seeds and write the paper-style tables", run_experiment},
       {"serve", "answer retrieval queries over HTTP from a trained run", run_serve},
+      {"list", "print every registry's names (readers, envs, rewards, agents, learners...)", run_list},
   };
   return table;
 }

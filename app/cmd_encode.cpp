@@ -5,9 +5,10 @@
 #include "cli.h"
 #include "hashrl/common/npy.h"
 #include "hashrl/data/data_source.h"
-#include "hashrl/common/device.h"
+#include "hashrl/common/choices.h"
 #include "hashrl/encoders/encoder.h"
 #include "hashrl/encoders/feature_cache.h"
+#include "hashrl/env/hash_env.h"
 
 namespace hashrl::cli {
 
@@ -22,20 +23,20 @@ int run_encode(const std::vector<std::string>& args) {
   if (!parse("encode", args, options, vm, "--config FILE [--set ...] --split SPLIT --out DIR")) return 0;
   const int64_t batch_size = int_flag(vm, "batch-size", 1, 65536);
   const std::string split = vm["split"].as<std::string>();
-  if (split != "query" && split != "train" && split != "database" && split != "all")
-    fail("--split must be query, train, database or all, got '{}'", split);
+  // The part of the protocol split to encode; nullptr: every item.
+  const Choices<torch::Tensor Split::*> splits = {
+      {"query", &Split::query}, {"train", &Split::train}, {"database", &Split::database}, {"all", nullptr}};
+  const auto part = parse_choice(split, splits, "--split");
   const Config config = config_from(vm);
   const auto loaded = load_data(ConfigSection(config, "data"));
   auto encoder = make_encoder(ConfigSection(config, "encoder"), EncoderInput::of(loaded.data));
-  // The [env] keys that say where features are computed and cached, as training reads them.
-  const auto device = parse_device(config.get_string("env.device", "auto"));
-  const auto cache_dir = config.get_string("env.feature_cache_dir", "");
+  // Where features are computed and cached, as training reads it from [env].
+  const auto env = HashEnvOptions::from_config(ConfigSection(config, "env"));
+  const auto device = env.device();
+  const auto cache_dir = env.feature_cache_dir();
   config.check_all_used({"data", "encoder"});
 
-  torch::Tensor indices = split == "query"   ? loaded.split.query
-                          : split == "train" ? loaded.split.train
-                          : split == "database" ? loaded.split.database
-                                                : torch::arange(loaded.data.size());
+  const torch::Tensor indices = part ? loaded.split.*part : torch::arange(loaded.data.size());
 
   const auto& source = loaded.data.items();
   encoder->to(device);

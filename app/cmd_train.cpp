@@ -3,15 +3,13 @@
 #include <filesystem>
 #include <iostream>
 
+#include "catalog.h"
 #include "cli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/retrieval/report.h"
 #include "hashrl/train/trainer.h"
 
 namespace hashrl::cli {
-
-extern const char* const kConfigDoc;
-
 namespace {
 
 // Ctrl-C or a TERM from a scheduler: checkpoint after the step in progress and exit. A second
@@ -50,7 +48,7 @@ int run_train(const std::vector<std::string>& args) {
   if (!parse("train", args, options, vm, "--config FILE [--set section.key=value ...] --out DIR | --resume DIR"))
     return 0;
   if (vm.count("help-config")) {
-    std::cout << kConfigDoc;
+    std::cout << config_doc();
     return 0;
   }
   Config config;

@@ -36,6 +36,14 @@ std::string choice_name(E value, const Choices<E>& choices) {
   fail("option value {} is not one of {}", static_cast<int>(value), fmt::join(choice_names(choices), ", "));
 }
 
+// The value that `name` spells; throws naming `what` (a flag: "--split") and the choices.
+template <class E>
+E parse_choice(const std::string& name, const Choices<E>& choices, const std::string& what) {
+  for (const auto& [n, value] : choices)
+    if (n == name) return value;
+  fail("{} must be one of {}, got '{}'", what, fmt::join(choice_names(choices), ", "), name);
+}
+
 // The enum that section.key spells, `fallback` when unset; throws naming the key and the choices.
 template <class E>
 E get_enum(const ConfigSection& section, const std::string& key, E fallback, const Choices<E>& choices) {

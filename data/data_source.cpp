@@ -1,55 +1,144 @@
 #include "hashrl/data/data_source.h"
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/limits.h"
 #include "hashrl/data/readers.h"
 
 namespace hashrl {
 namespace {
 
-Dataset read_dataset(const ConfigSection& s) {
-  const std::string kind = s.get_choice(
-      "kind", "fashion-mnist", {"fashion-mnist", "mnist", "cifar10", "image-list", "npy", "synthetic"});
-  if (kind == "fashion-mnist") return read_idx_dir(s.get_string("path", kDebianFashionMnistDir), kind);
-  if (kind == "synthetic") {
-    const auto syn = s.sub("synthetic");
-    return make_synthetic(syn.get_int("classes", 10, 1), syn.get_int("per_class", 100, 1),
-                          syn.get_int("dim", 32, 1), syn.get_double("spread", 0.5, 0.0),
-                          static_cast<uint64_t>(syn.get_int("seed", 0, 0)));
-  }
-  const std::string path = s.get_string("path", "");
-  if (path.empty()) fail("config key '{}' must name the {} data", s.key("path"), kind);
-  if (kind == "mnist") return read_idx_dir(path, kind);
-  if (kind == "cifar10") return read_cifar10_dir(path);
-  if (kind == "image-list")
-    return read_image_list(path, s.get_string("root", "."), s.get_int("image_size", 224, 1, 4096));
-  const std::string labels = s.get_string("labels", "");
-  if (labels.empty()) fail("config key '{}' must name the labels .npy", s.key("labels"));
-  return read_npy_features(path, labels);
+KeyTable shared_keys;
+const auto kKind = shared_keys.name_of("kind", "fashion-mnist", "a data reader (below)", "the data set's format");
+const auto kProtocol = shared_keys.name_of("protocol", "per-label", "a split protocol (below)",
+                                           "which items are queries, training items and the database");
+const SplitOptions kSplitDefaults;
+const auto kQueriesPerLabel = shared_keys.integer("queries_per_label", kSplitDefaults.queries_per_label, 0,
+                                                  INT64_MAX, "per-label, nus-wide: queries per label");
+const auto kTrainPerLabel = shared_keys.integer("train_per_label", kSplitDefaults.train_per_label, 1, INT64_MAX,
+                                                "per-label, nus-wide: training items per label");
+const auto kTrainInDatabase = shared_keys.flag("train_in_database", kSplitDefaults.train_in_database,
+                                               "training items are also database items");
+const auto kQueriesFromTestFile =
+    shared_keys.flag("queries_from_test_file", kSplitDefaults.queries_from_test_file,
+                     "queries from the official test file (Fashion-MNIST's t10k, CIFAR-10's test_batch), "
+                     "training items from the rest");
+const auto kSplitSeed = shared_keys.integer("split_seed", 0, 0, INT64_MAX, "seed of the split");
+const auto kSplitDir = shared_keys.text("split_dir", "",
+                                        "load a saved split (query.npy, train.npy, database.npy) instead of "
+                                        "drawing one");
+
+// The path every reader but fashion-mnist requires.
+std::string required_path(const Key<std::string>& key, const ConfigSection& s, const std::string& what) {
+  const auto path = key(s);
+  if (path.empty()) fail("config key '{}' must name the {}", s.key(key.name()), what);
+  return path;
 }
+
+KeyTable fashion_mnist_keys;
+const auto kFashionMnistPath = fashion_mnist_keys.text("path", kDebianFashionMnistDir, "the IDX folder",
+                                                       "Debian's Fashion-MNIST");
+
+KeyTable folder_keys;
+const auto kFolder = folder_keys.text("path", "", "the folder of the data set's files (required)");
+
+KeyTable image_list_keys;
+const auto kListPath = image_list_keys.text("path", "", "the list file: `path 0 1 0 ...` per line (required)");
+const auto kListRoot = image_list_keys.text("root", ".", "the folder the list's paths are relative to");
+const auto kListImageSize = image_list_keys.integer("image_size", 224, 1, 4096,
+                                                    "images are resized to this side");
+
+KeyTable npy_keys;
+const auto kFeaturesPath = npy_keys.text("path", "", "features .npy, float32 [N, D] (required)");
+const auto kLabelsPath = npy_keys.text("labels", "", "labels .npy, class ids [N] or multi-hot [N, L] (required)");
+
+KeyTable synthetic_keys;
+const auto kSynClasses = synthetic_keys.integer("synthetic.classes", 10, 1, kMaxLabels, "clusters");
+const auto kSynPerClass = synthetic_keys.integer("synthetic.per_class", 100, 1, INT64_MAX, "points per cluster");
+const auto kSynDim = synthetic_keys.integer("synthetic.dim", 32, 1, INT64_MAX, "dimensions");
+const auto kSynSpread = synthetic_keys.real("synthetic.spread", 0.5, 0, 1e308, "noise around each centre");
+const auto kSynSeed = synthetic_keys.integer("synthetic.seed", 0, 0, INT64_MAX, "seed of the centres and noise");
+
+KeyTable nus_wide_keys;
+const auto kConcepts = nus_wide_keys.integer("concepts", 21, 1, kMaxLabels, "the most frequent labels kept");
+
+KeyTable random_keys;
+const auto kQueries = random_keys.integer("queries", 1000, 1, INT64_MAX, "queries drawn");
+const auto kTrain = random_keys.integer("train", 5000, 1, INT64_MAX, "training items drawn (from the non-queries)");
 
 }  // namespace
 
+const KeyTable& data_keys() { return shared_keys; }
+
+DataReaderRegistry& data_reader_registry() {
+  static DataReaderRegistry registry = [] {
+    DataReaderRegistry r("data reader");
+    r.add("fashion-mnist", [](const ConfigSection& s) { return read_idx_dir(kFashionMnistPath(s), "fashion-mnist"); },
+          "Fashion-MNIST's IDX files (Debian's dataset-fashion-mnist by default)", &fashion_mnist_keys);
+    r.add("mnist", [](const ConfigSection& s) { return read_idx_dir(required_path(kFolder, s, "IDX folder"), "mnist"); },
+          "a folder of IDX files as MNIST ships them", &folder_keys);
+    r.add("cifar10", [](const ConfigSection& s) { return read_cifar10_dir(required_path(kFolder, s, "cifar10 folder")); },
+          "CIFAR-10's binary batches folder", &folder_keys);
+    r.add("image-list",
+          [](const ConfigSection& s) {
+            return read_image_list(required_path(kListPath, s, "image list"), kListRoot(s), kListImageSize(s));
+          },
+          "JPEG/PNG images named in a list file with multi-hot labels", &image_list_keys);
+    r.add("npy",
+          [](const ConfigSection& s) {
+            return read_npy_features(required_path(kFeaturesPath, s, "features .npy"),
+                                     required_path(kLabelsPath, s, "labels .npy"));
+          },
+          "precomputed features and labels as .npy", &npy_keys);
+    r.add("synthetic",
+          [](const ConfigSection& s) {
+            return make_synthetic(kSynClasses(s), kSynPerClass(s), kSynDim(s), kSynSpread(s),
+                                  static_cast<uint64_t>(kSynSeed(s)));
+          },
+          "Gaussian clusters, for tests", &synthetic_keys);
+    return r;
+  }();
+  return registry;
+}
+
+SplitProtocolRegistry& split_protocol_registry() {
+  static SplitProtocolRegistry registry = [] {
+    SplitProtocolRegistry r("split protocol");
+    r.add("per-label",
+          [](Dataset data, const ConfigSection&, const SplitOptions& o) {
+            auto split = split_per_label(data, o);
+            return LoadedData{std::move(data), std::move(split)};
+          },
+          "counts per label (the paper's CIFAR-10 protocol)");
+    r.add("random",
+          [](Dataset data, const ConfigSection& s, const SplitOptions& o) {
+            auto split = split_random(data, kQueries(s), kTrain(s), o);
+            return LoadedData{std::move(data), std::move(split)};
+          },
+          "counts drawn uniformly, whatever the labels (MIRFlickr-25K)", &random_keys);
+    r.add("nus-wide",
+          [](Dataset data, const ConfigSection& s, const SplitOptions& o) {
+            auto nus = split_nus_wide(data, kConcepts(s), o);
+            return LoadedData{std::move(nus.data), std::move(nus.split)};
+          },
+          "the most frequent concepts kept, then counts per concept", &nus_wide_keys);
+    return r;
+  }();
+  return registry;
+}
+
 LoadedData load_data(const ConfigSection& s) {
-  LoadedData out{read_dataset(s), {}};
+  auto data = data_reader_registry().create(kKind, s, s);
+  data.validate();  // a registered reader's output is held to what the built-in readers promise
   SplitOptions options;
-  options.queries_per_label = s.get_int("queries_per_label", 100, 0);
-  options.train_per_label = s.get_int("train_per_label", 500, 1);
-  options.train_in_database = s.get_bool("train_in_database", true);
-  options.queries_from_test_file = s.get_bool("queries_from_test_file", true);
-  options.seed = static_cast<uint64_t>(s.get_int("split_seed", 0, 0));
-  const std::string protocol = s.get_choice("protocol", "per-label", {"per-label", "nus-wide", "random"});
-  const std::string split_dir = s.get_string("split_dir", "");
-  if (protocol == "nus-wide") {
-    auto nus = split_nus_wide(out.data, s.get_int("concepts", 21, 1), options);
-    out.data = std::move(nus.data);
-    out.split = std::move(nus.split);
-  }
-  if (!split_dir.empty())
-    out.split = load_split(split_dir, out.data.size());
-  else if (protocol == "per-label")
-    out.split = split_per_label(out.data, options);
-  else if (protocol == "random")
-    out.split = split_random(out.data, s.get_int("queries", 1000, 1), s.get_int("train", 5000, 1), options);
+  options.queries_per_label = kQueriesPerLabel(s);
+  options.train_per_label = kTrainPerLabel(s);
+  options.train_in_database = kTrainInDatabase(s);
+  options.queries_from_test_file = kQueriesFromTestFile(s);
+  options.seed = static_cast<uint64_t>(kSplitSeed(s));
+  const auto split_dir = kSplitDir(s);
+  LoadedData out = split_protocol_registry().create(kProtocol, s, std::move(data), s, options);
+  // A saved split replaces the drawn one (after nus-wide has chosen its items, which it indexes).
+  if (!split_dir.empty()) out.split = load_split(split_dir, out.data.size());
   return out;
 }
 

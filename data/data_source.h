@@ -1,23 +1,17 @@
 #pragma once
-// The [data] section of a config: which data set to read and how to split it.
+// The [data] section of a config: which data set to read (`kind`, a reader from
+// data_reader_registry()) and how to split it (`protocol`, from split_protocol_registry()).
+// Both registries are open: a reader registered under a new name is read by `kind = NAME`.
 //
 //   [data]
-//   kind = fashion-mnist        fashion-mnist | mnist | cifar10 | image-list | npy | synthetic
-//   path =                      folder (idx, cifar10), list file (image-list), features .npy (npy)
-//   root =                      image-list: folder the list's paths are relative to
-//   labels =                    npy: labels .npy (class ids [N] or multi-hot [N, L])
-//   image_size = 224            image-list: decoded images are resized to this side
-//   protocol = per-label        per-label | nus-wide | random
-//   queries = 1000, train = 5000  random: counts drawn uniformly (MIRFlickr-25K)
-//   queries_per_label = 100
-//   train_per_label = 500
-//   train_in_database = true
-//   queries_from_test_file = true
-//   concepts = 21               nus-wide: labels kept
-//   split_seed = 0
-//   split_dir =                 load a saved split (query.npy, train.npy, database.npy) instead
-//   synthetic.classes / synthetic.per_class / synthetic.dim / synthetic.spread / synthetic.seed
+//   kind = fashion-mnist     a reader: fashion-mnist, mnist, cifar10, image-list, npy, synthetic
+//   protocol = per-label     per-label, random, nus-wide
+//
+// Every key, with its default and range, is in docs/config.md (generated from data_keys() and the
+// readers' and protocols' own tables).
 #include "hashrl/common/config.h"
+#include "hashrl/common/keys.h"
+#include "hashrl/common/registry.h"
 #include "hashrl/data/dataset.h"
 #include "hashrl/data/split.h"
 
@@ -27,6 +21,18 @@ struct LoadedData {
   Dataset data;
   Split split;
 };
+
+// A data set reader: the [data] section in, a validated Dataset out.
+using DataReaderRegistry = Registry<Dataset, const ConfigSection&>;
+DataReaderRegistry& data_reader_registry();
+
+// A split protocol: the data set, the [data] section and the options every protocol shares in;
+// the data (a protocol may drop items, as nus-wide does) and its split out.
+using SplitProtocolRegistry = Registry<LoadedData, Dataset, const ConfigSection&, const SplitOptions&>;
+SplitProtocolRegistry& split_protocol_registry();
+
+// The keys every data set shares: kind, protocol and the split's.
+const KeyTable& data_keys();
 
 LoadedData load_data(const ConfigSection& section);
 

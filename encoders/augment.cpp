@@ -7,11 +7,20 @@
 
 namespace hashrl {
 
+namespace {
+const AugmentOptions kDefaults;
+KeyTable keys;
+const auto kShift = keys.integer("augment_shift", kDefaults.shift(), 0, 64,
+                                 "translate each episode image by up to this many pixels each way (black border); "
+                                 "needs a trainable encoder over images");
+const auto kFlip = keys.flag("augment_flip", kDefaults.flip(),
+                             "mirror each episode image left to right with probability 1/2; likewise");
+}  // namespace
+
+const KeyTable& augment_keys() { return keys; }
+
 AugmentOptions AugmentOptions::from_config(const ConfigSection& section) {
-  AugmentOptions o;
-  o.shift(section.get_int("augment_shift", 0, 0, 64));
-  o.flip(section.get_bool("augment_flip", false));
-  return o;
+  return AugmentOptions().shift(kShift(section)).flip(kFlip(section));
 }
 
 ImageAugmenter::ImageAugmenter(AugmentOptions options, uint64_t seed)

@@ -8,18 +8,21 @@
 #include <torch/types.h>
 
 #include "hashrl/common/config.h"
+#include "hashrl/common/keys.h"
 
 namespace hashrl {
 
-// Keys of the [env] section.
+// The keys AugmentOptions::from_config reads, augment_shift and augment_flip (in [env]).
+const KeyTable& augment_keys();
+
 struct AugmentOptions {
   static AugmentOptions from_config(const ConfigSection& section);
   bool enabled() const { return shift_ > 0 || flip_; }
 
-  // Translate each image by a uniform whole-pixel offset in [-shift, shift] on each axis, the
-  // uncovered border filled with 0 (black), as torchvision's RandomCrop(size, padding = shift).
+  /// Translate each image by a uniform whole-pixel offset in [-shift, shift] on each axis, the
+  /// uncovered border filled with 0 (black), as torchvision's RandomCrop(size, padding = shift).
   TORCH_ARG(int64_t, shift) = 0;
-  // Mirror each image left to right with probability 1/2.
+  /// Mirror each image left to right with probability 1/2.
   TORCH_ARG(bool, flip) = false;
 };
 

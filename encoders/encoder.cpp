@@ -8,6 +8,21 @@
 namespace hashrl {
 namespace {
 
+KeyTable shared_keys;
+const auto kKind = shared_keys.name_of("kind", "identity", "an encoder (below)", "how items become features");
+const auto kTrainable = shared_keys.flag("trainable", true, "fine-tune with the policy (the paper) or freeze");
+
+const Preprocess kPreprocessDefaults;
+KeyTable preprocess_table;
+const auto kImageSize = preprocess_table.integer("image_size", kPreprocessDefaults.size, 0, 4096,
+                                                 "resize images to this side first (0: keep); vgg needs at least 32");
+const auto kChannels = preprocess_table.integer("channels", kPreprocessDefaults.channels, 1, 3,
+                                                "grey images are replicated to this many channels");
+const auto kMean = preprocess_table.list("mean", {}, "per-channel mean, one value per channel",
+                                                "ImageNet's; 0.5 when channels = 1");
+const auto kStd = preprocess_table.list("std", {}, "per-channel standard deviation, one value per channel",
+                                               "ImageNet's; 0.5 when channels = 1");
+
 // Features as they are; images as pixels in [0, 1], flattened. The simplest state there is, and
 // the one that precomputed features need.
 class IdentityEncoder : public Encoder {
@@ -46,22 +61,24 @@ std::vector<int64_t> EncoderInput::item_sizes() const {
   return images ? std::vector<int64_t>{channels, height, width} : std::vector<int64_t>{dim};
 }
 
+const KeyTable& preprocess_keys() { return preprocess_table; }
+
 Preprocess Preprocess::from_config(const ConfigSection& section) {
   Preprocess p;
-  p.size = section.get_int("image_size", 0, 0, 4096);
-  p.channels = section.get_int("channels", 3, 1, 3);
-  auto numbers = [&](const char* key, const std::vector<double>& fallback) {
+  p.size = kImageSize(section);
+  p.channels = kChannels(section);
+  auto numbers = [&](const Key<std::vector<std::string>>& key, const std::vector<double>& fallback) {
     std::vector<std::string> text;
     for (const double v : fallback) text.push_back(fmt::format("{}", v));
     std::vector<double> out;
-    for (const auto& item : section.get_list(key, text)) out.push_back(std::stod(item));
+    for (const auto& item : key(section, text)) out.push_back(std::stod(item));
     if (static_cast<int64_t>(out.size()) != p.channels)
-      fail("config key '{}': needs {} values, one per channel", section.key(key), p.channels);
+      fail("config key '{}': needs {} values, one per channel", section.key(key.name()), p.channels);
     return out;
   };
   const bool grey = p.channels == 1;
-  p.mean = numbers("mean", grey ? std::vector<double>{0.5} : p.mean);
-  p.std = numbers("std", grey ? std::vector<double>{0.5} : p.std);
+  p.mean = numbers(kMean, grey ? std::vector<double>{0.5} : p.mean);
+  p.std = numbers(kStd, grey ? std::vector<double>{0.5} : p.std);
   return p;
 }
 
@@ -93,7 +110,16 @@ void Encoder::set_trainable(bool trainable) {
   if (!trainable) eval();
 }
 
+const KeyTable& encoder_keys() { return shared_keys; }
+
 EncoderRegistry& encoder_registry() {
+  // Composed here, at first use, rather than at static initialisation: vgg's keys live in another
+  // file, whose statics may not be initialised yet while this one's are.
+  static const KeyTable vgg_and_preprocess = [] {
+    KeyTable t = vgg_keys();
+    t.append(preprocess_keys());
+    return t;
+  }();
   static EncoderRegistry registry = [] {
     EncoderRegistry r("encoder");
     r.add("identity",
@@ -101,18 +127,20 @@ EncoderRegistry& encoder_registry() {
           "features as they are; images as pixels in [0, 1]");
     r.add("vgg19",
           [](const ConfigSection& s, const EncoderInput& in) { return make_vgg(s, in, false); },
-          "VGG-19 (configuration E), torchvision layout");
+          "VGG-19 (configuration E), torchvision layout", &vgg_and_preprocess);
     r.add("vgg19_bn",
           [](const ConfigSection& s, const EncoderInput& in) { return make_vgg(s, in, true); },
-          "VGG-19 with batch norm, torchvision layout");
+          "VGG-19 with batch norm, torchvision layout", &vgg_and_preprocess);
     return r;
   }();
   return registry;
 }
 
+std::string encoder_kind(const ConfigSection& section) { return encoder_registry().name_in(kKind, section); }
+
 std::shared_ptr<Encoder> make_encoder(const ConfigSection& section, const EncoderInput& input) {
-  auto encoder = encoder_registry().create(section.get_string("kind", "identity"), section, input);
-  encoder->set_trainable(section.get_bool("trainable", true));
+  auto encoder = encoder_registry().create(kKind, section, section, input);
+  encoder->set_trainable(kTrainable(section));
   return encoder;
 }
 

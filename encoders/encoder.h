@@ -23,6 +23,7 @@ struct Preprocess {
   std::vector<double> mean = {0.485, 0.456, 0.406};  // ImageNet's, as torchvision's weights expect
   std::vector<double> std = {0.229, 0.224, 0.225};
 
+  // Reads image_size, channels, mean and std (preprocess_keys()).
   static Preprocess from_config(const ConfigSection& section);
   torch::Tensor operator()(const torch::Tensor& images) const;
   std::string describe() const;
@@ -56,10 +57,19 @@ struct EncoderInput {
   std::vector<int64_t> item_sizes() const;       // [C, H, W] or [D]
 };
 
+// The preprocessing keys, for encoders that take images (vgg's table includes them).
+const KeyTable& preprocess_keys();
+
 using EncoderRegistry = Registry<std::shared_ptr<Encoder>, const ConfigSection&, const EncoderInput&>;
 // Built in: identity (features as they are, or pixels scaled to [0, 1] and flattened),
 // vgg19 and vgg19_bn (see vgg.h).
 EncoderRegistry& encoder_registry();
+
+// The [encoder] keys every encoder shares: kind and trainable.
+const KeyTable& encoder_keys();
+
+// The encoder `section.kind` names (identity unless told otherwise), checked against the registry.
+std::string encoder_kind(const ConfigSection& section);
 
 // Builds the encoder that `section.kind` names; `section.trainable` (default true) sets whether it
 // is fine-tuned, and `section.weights` names a file of weights to load (vgg).

@@ -15,34 +15,57 @@ namespace {
 constexpr int kConfigE[] = {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0,
                             512, 512, 512, 512, 0, 512, 512, 512, 512, 0};
 
+const VggOptions kDefaults;
+KeyTable keys;
+const auto kWidth = keys.real("width", kDefaults.width(), 1e-3, 16.0,
+                              "channel multiplier (0.25: a quarter of every convolution's channels)");
+const auto kFcDim = keys.integer("fc_dim", kDefaults.fc_dim(), 1, 16384, "width of fc6 and fc7");
+const auto kPool = keys.integer("pool", kDefaults.pool(), 1, 64, "side of the adaptive average pool before fc6");
+const auto kOutput = keys.choice("output", kDefaults.output(), kVggOutputs,
+                                 "fc7 (the paper's features) or pool (the pooled convolutional trunk)");
+const auto kWeights = keys.text("weights", "",
+                                "weights file to load (torchvision names, scripts/export_vgg_weights.py); "
+                                "empty: He initialisation");
+
 int64_t scaled(int64_t channels, double width) {
   return std::max<int64_t>(1, std::lround(channels * width));
 }
 
 }  // namespace
 
+const KeyTable& vgg_keys() { return keys; }
+
+void VggOptions::validate() const {
+  if (!(width() >= 1e-3 && width() <= 16.0)) fail("VggOptions::width must be in [0.001, 16], got {}", width());
+  if (fc_dim() < 1 || fc_dim() > 16384) fail("VggOptions::fc_dim must be in [1, 16384], got {}", fc_dim());
+  if (pool() < 1 || pool() > 64) fail("VggOptions::pool must be in [1, 64], got {}", pool());
+  if (in_channels() < 1 || in_channels() > 3) fail("VggOptions::in_channels must be 1, 2 or 3, got {}", in_channels());
+  choice_name(output(), kVggOutputs);  // throws on a value cast from a stray integer
+}
+
 Vgg19::Vgg19(const VggOptions& options, Preprocess preprocess)
     : options_(options), preprocess_(std::move(preprocess)) {
+  options_.validate();
   namespace nn = torch::nn;
   features_ = nn::Sequential();
-  int64_t channels = options.in_channels;
+  int64_t channels = options.in_channels();
   for (const int c : kConfigE) {
     if (c == 0) {
       features_->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(2).stride(2)));
       continue;
     }
-    const int64_t out = scaled(c, options.width);
+    const int64_t out = scaled(c, options.width());
     features_->push_back(nn::Conv2d(nn::Conv2dOptions(channels, out, 3).padding(1)));
-    if (options.batch_norm) features_->push_back(nn::BatchNorm2d(out));
+    if (options.batch_norm()) features_->push_back(nn::BatchNorm2d(out));
     features_->push_back(nn::ReLU(nn::ReLUOptions(true)));
     channels = out;
   }
   trunk_channels_ = channels;
-  const int64_t flat = channels * options.pool * options.pool;
-  classifier_ = nn::Sequential(nn::Linear(flat, options.fc_dim), nn::ReLU(nn::ReLUOptions(true)),
-                               nn::Dropout(0.5), nn::Linear(options.fc_dim, options.fc_dim),
+  const int64_t flat = channels * options.pool() * options.pool();
+  classifier_ = nn::Sequential(nn::Linear(flat, options.fc_dim()), nn::ReLU(nn::ReLUOptions(true)),
+                               nn::Dropout(0.5), nn::Linear(options.fc_dim(), options.fc_dim()),
                                nn::ReLU(nn::ReLUOptions(true)), nn::Dropout(0.5),
-                               nn::Linear(options.fc_dim, 1000));
+                               nn::Linear(options.fc_dim(), 1000));
   register_module("features", features_);
   register_module("classifier", classifier_);
   reset_parameters();
@@ -74,8 +97,8 @@ torch::Tensor Vgg19::forward(const torch::Tensor& input) {
     fail("vgg encoder needs images of at least 32x32 (five 2x2 pools); got {}x{}: set "
          "encoder.image_size = 32", input.size(2), input.size(3));
   auto x = features_->forward(preprocess_(input));
-  x = torch::adaptive_avg_pool2d(x, {options_.pool, options_.pool}).flatten(1);
-  if (!options_.fc7_output) return x;
+  x = torch::adaptive_avg_pool2d(x, {options_.pool(), options_.pool()}).flatten(1);
+  if (options_.output() == VggOutput::kPool) return x;
   // classifier[0..4]: fc6, ReLU, dropout, fc7, ReLU; fc8 (classifier.6) is not part of the state.
   auto& c = *classifier_;
   x = torch::relu(c.ptr<torch::nn::LinearImpl>(0)->forward(x));
@@ -85,27 +108,28 @@ torch::Tensor Vgg19::forward(const torch::Tensor& input) {
 }
 
 int64_t Vgg19::output_dim() const {
-  return options_.fc7_output ? options_.fc_dim : trunk_channels_ * options_.pool * options_.pool;
+  return options_.output() == VggOutput::kFc7 ? options_.fc_dim()
+                                             : trunk_channels_ * options_.pool() * options_.pool();
 }
 
 std::string Vgg19::describe() const {
   return fmt::format("vgg19{} width={} fc_dim={} pool={} output={} in_channels={} preprocess[{}]",
-                     options_.batch_norm ? "_bn" : "", options_.width, options_.fc_dim, options_.pool,
-                     options_.fc7_output ? "fc7" : "pool", options_.in_channels, preprocess_.describe());
+                     options_.batch_norm() ? "_bn" : "", options_.width(), options_.fc_dim(), options_.pool(),
+                     choice_name(options_.output(), kVggOutputs), options_.in_channels(), preprocess_.describe());
 }
 
 std::shared_ptr<Encoder> make_vgg(const ConfigSection& section, const EncoderInput& input, bool batch_norm) {
   if (!input.images) fail("encoder kind vgg19 needs image data, but the data set holds features");
-  VggOptions options;
-  options.batch_norm = batch_norm;
-  options.width = section.get_double("width", 1.0, 1e-3, 16.0);
-  options.fc_dim = section.get_int("fc_dim", 4096, 1, 16384);
-  options.pool = section.get_int("pool", 7, 1, 64);
-  options.fc7_output = section.get_choice("output", "fc7", {"fc7", "pool"}) == "fc7";
   Preprocess preprocess = Preprocess::from_config(section);
-  options.in_channels = preprocess.channels;
+  const auto options = VggOptions()
+                           .batch_norm(batch_norm)
+                           .width(kWidth(section))
+                           .fc_dim(kFcDim(section))
+                           .pool(kPool(section))
+                           .output(kOutput(section))
+                           .in_channels(preprocess.channels);
   auto vgg = std::make_shared<Vgg19>(options, preprocess);
-  const std::string weights = section.get_string("weights", "");
+  const std::string weights = kWeights(section);
   if (!weights.empty()) load_named_weights(*vgg, weights);
   return vgg;
 }

@@ -2,26 +2,39 @@
 // VGG-19 (configuration E) and VGG-19-BN with torchvision's exact module order and parameter
 // names (features.N, classifier.N), so that torchvision's ImageNet state dicts load by name.
 // The paper's state features are fc7 (4096): the first 18 weight layers.
-//
-// Config keys of [encoder] for kind = vgg19 | vgg19_bn:
-//   width     = 1      channel multiplier (0.25: a quarter of every conv's channels) for CPU runs
-//   fc_dim    = 4096   width of fc6 and fc7
-//   pool      = 7      side of the adaptive average pool before fc6 (torchvision: 7)
-//   output    = fc7    fc7 | pool (the pooled conv trunk, flattened)
-//   weights   =        a file written by scripts/export_vgg_weights.py; empty: random init
-//   plus the preprocessing keys of Preprocess (image_size, channels, mean, std).
+// Its [encoder] keys (kind = vgg19 | vgg19_bn) are vgg_keys() and the preprocessing keys
+// (docs/config.md).
+#include <torch/arg.h>
+
+#include "hashrl/common/choices.h"
 #include "hashrl/encoders/encoder.h"
 
 namespace hashrl {
 
+enum class VggOutput { kFc7, kPool };
+inline const Choices<VggOutput> kVggOutputs = {{"fc7", VggOutput::kFc7}, {"pool", VggOutput::kPool}};
+
 struct VggOptions {
-  bool batch_norm = false;
-  double width = 1.0;
-  int64_t fc_dim = 4096;
-  int64_t pool = 7;
-  bool fc7_output = true;
-  int64_t in_channels = 3;
+  /// VGG-19-BN: batch norm after every convolution.
+  TORCH_ARG(bool, batch_norm) = false;
+  /// Channel multiplier (0.25: a quarter of every convolution's channels), for CPU runs.
+  TORCH_ARG(double, width) = 1.0;
+  /// Width of fc6 and fc7 (at most 16384).
+  TORCH_ARG(int64_t, fc_dim) = 4096;
+  /// Side of the adaptive average pool before fc6 (torchvision: 7).
+  TORCH_ARG(int64_t, pool) = 7;
+  /// fc7, the paper's features, or the pooled convolutional trunk, flattened.
+  TORCH_ARG(VggOutput, output) = VggOutput::kFc7;
+  /// Channels of the images it takes (after preprocessing).
+  TORCH_ARG(int64_t, in_channels) = 3;
+
+ public:
+  // Throws naming the option when a value is out of its range.
+  void validate() const;
 };
+
+// The [encoder] keys of vgg19 and vgg19_bn, beside the preprocessing keys.
+const KeyTable& vgg_keys();
 
 class Vgg19 : public Encoder {
  public:

@@ -15,7 +15,11 @@ namespace hashrl {
 using EnvRegistry = Registry<std::unique_ptr<Env>, const Config&, const LoadedData&>;
 EnvRegistry& env_registry();
 
-// The env a config's [env] kind names: HashEnv-v0 unless told otherwise.
+// The [env] keys every env shares (kind); each env's own are in the registry.
+const KeyTable& env_keys();
+
+// The env a config's [env] kind names: HashEnv-v0 unless told otherwise; an unknown name is an
+// error naming the key.
 std::string env_kind(const Config& config);
 
 // Builds env `name` from the config's [env], [encoder], [reward] and [sampler] sections over

@@ -7,14 +7,40 @@
 #include "hashrl/encoders/feature_cache.h"
 
 namespace hashrl {
+namespace {
+
+const HashEnvOptions kDefaults;
+KeyTable own_keys;
+const auto kCodeLength = own_keys.integer("code_length", kDefaults.code_length(), 1, kMaxCodeLength,
+                                          "q, bits per code");
+const auto kGroupSize = own_keys.integer("group_size", kDefaults.group_size(), 1, kMaxCodeLength,
+                                         "k, bits per action group (per step); q must be a multiple");
+const auto kBatchSize = own_keys.integer("batch_size", kDefaults.batch_size(), 1, kMaxBatchSize,
+                                         "triplets per episode (3 images each)");
+// "auto" rather than the options' CPU: a config run uses CUDA where LibTorch has it.
+const auto kDevice = own_keys.text("device", "auto", "cpu, cuda, cuda:N, or auto (CUDA where available)");
+const auto kFeatureCacheDir = own_keys.text(
+    "feature_cache_dir", kDefaults.feature_cache_dir(),
+    "with a frozen encoder: folder caching the training split's features across runs (docs/encoder.md)");
+
+}  // namespace
+
+const KeyTable& hash_env_keys() {
+  static const KeyTable table = [] {
+    KeyTable t = own_keys;
+    t.append(augment_keys());
+    return t;
+  }();
+  return table;
+}
 
 HashEnvOptions HashEnvOptions::from_config(const ConfigSection& s) {
   HashEnvOptions o;
-  o.code_length(s.get_int("code_length", 48, 1, kMaxCodeLength));
-  o.group_size(s.get_int("group_size", 12, 1, kMaxCodeLength));
-  o.batch_size(s.get_int("batch_size", 16, 1, kMaxBatchSize));
-  o.device(parse_device(s.get_string("device", "auto")));
-  o.feature_cache_dir(s.get_string("feature_cache_dir", ""));
+  o.code_length(kCodeLength(s));
+  o.group_size(kGroupSize(s));
+  o.batch_size(kBatchSize(s));
+  o.device(parse_device(kDevice(s)));
+  o.feature_cache_dir(kFeatureCacheDir(s));
   o.augment(AugmentOptions::from_config(s));
   o.validate();
   return o;

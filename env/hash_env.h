@@ -26,14 +26,21 @@ inline constexpr int64_t kMaxBatchSize = 4096;
 inline constexpr const char* kHashEnvName = "HashEnv-v0";
 
 // Keys of the [env] section.
+// The [env] keys of HashEnv-v0 (docs/config.md).
+const KeyTable& hash_env_keys();
+
 struct HashEnvOptions {
   static HashEnvOptions from_config(const ConfigSection& section);
   // Throws naming the value: q or k or B < 1, q or B over its bound, q not divisible by k.
   void validate() const;
 
-  TORCH_ARG(int64_t, code_length) = 48;  // q
-  TORCH_ARG(int64_t, group_size) = 12;   // k
-  TORCH_ARG(int64_t, batch_size) = 16;   // triplets per episode
+  /// q, bits per code (1 to kMaxCodeLength).
+  TORCH_ARG(int64_t, code_length) = 48;
+  /// k, bits per action group; code_length must be a multiple.
+  TORCH_ARG(int64_t, group_size) = 12;
+  /// Triplets per episode (1 to kMaxBatchSize).
+  TORCH_ARG(int64_t, batch_size) = 16;
+  /// Where episodes run (a config's default is "auto": CUDA where LibTorch has it).
   TORCH_ARG(torch::Device, device) = torch::kCPU;
   // With a frozen encoder the training split is encoded once, up front, and episodes index those
   // features; this folder caches them across runs (see feature_cache.h). Empty: no disk cache.

@@ -83,10 +83,29 @@ void RandomTripletSampler::set_state(const std::string& state) {
   if (!in) fail("corrupt triplet-sampler state in checkpoint");
 }
 
+namespace {
+KeyTable shared_keys;
+const auto kKind = shared_keys.name_of("kind", "random", "a triplet sampler (below)", "how episodes' triplets are drawn");
+}  // namespace
+
+const KeyTable& sampler_keys() { return shared_keys; }
+
+SamplerRegistry& sampler_registry() {
+  static SamplerRegistry registry = [] {
+    SamplerRegistry r("triplet sampler");
+    r.add("random",
+          [](const ConfigSection&, const torch::Tensor& labels, uint64_t seed) -> std::unique_ptr<TripletSampler> {
+            return std::make_unique<RandomTripletSampler>(labels, seed);
+          },
+          "uniform anchors that have a valid triplet, uniform partners");
+    return r;
+  }();
+  return registry;
+}
+
 std::unique_ptr<TripletSampler> make_triplet_sampler(const ConfigSection& section,
                                                      const torch::Tensor& labels, uint64_t seed) {
-  section.get_choice("kind", "random", {"random"});
-  return std::make_unique<RandomTripletSampler>(labels, seed);
+  return sampler_registry().create(kKind, section, section, labels, seed);
 }
 
 }  // namespace hashrl

@@ -9,9 +9,9 @@
 #include <random>
 #include <string>
 
-namespace hashrl {
+#include "hashrl/common/registry.h"
 
-class ConfigSection;
+namespace hashrl {
 
 // Indices (int64 [B]) into the rows of the labels the sampler was built on.
 struct Triplets {
@@ -48,6 +48,13 @@ class RandomTripletSampler : public TripletSampler {
   std::vector<int64_t> anchors_;    // items with a positive and a negative
   std::mt19937_64 rng_;
 };
+
+// Samplers by name, built from the [sampler] section, the training items' labels (multi-hot uint8
+// [N, L]) and the run's seed. Built in: random (above).
+using SamplerRegistry = Registry<std::unique_ptr<TripletSampler>, const ConfigSection&, const torch::Tensor&, uint64_t>;
+SamplerRegistry& sampler_registry();
+// The [sampler] keys every sampler shares (kind).
+const KeyTable& sampler_keys();
 
 // Builds the sampler named by `section.kind` (default "random").
 std::unique_ptr<TripletSampler> make_triplet_sampler(const ConfigSection& section,

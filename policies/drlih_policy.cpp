@@ -6,16 +6,49 @@
 #include "hashrl/policies/elman_group.h"
 
 namespace hashrl {
+namespace {
 
-DrlihPolicyOptions DrlihPolicyOptions::from_config(const ConfigSection& s, const std::string& cell) {
-  DrlihPolicyOptions o;
-  o.cell(cell);
-  o.hidden(s.get_int("hidden", 4096, 1, 16384));  // 16384: a 1 GiB weight matrix
-  o.init_from_features(s.get_choice("init", "zeros", {"zeros", "features"}) == "features");
-  o.features_as_first_input(s.get_choice("first_input", "features", {"features", "hidden"}) == "features");
-  o.per_bit_head(s.get_choice("head", "shared", {"shared", "per-bit"}) == "per-bit");
-  o.layer_norm_input(s.get_choice("input_norm", "layer", {"layer", "none"}) == "layer");
+// The boolean options spelled as what they choose.
+const Choices<bool> kInit = {{"zeros", false}, {"features", true}};
+const Choices<bool> kFirstInput = {{"features", true}, {"hidden", false}};
+const Choices<bool> kHead = {{"shared", false}, {"per-bit", true}};
+const Choices<bool> kInputNorm = {{"layer", true}, {"none", false}};
+
+const DrlihPolicyOptions kDefaults;
+KeyTable keys;
+// 16384: a 1 GiB weight matrix.
+const auto kHidden = keys.integer("hidden", kDefaults.hidden(), 1, 16384, "hidden width");
+const auto kInitKey = keys.choice("init", kDefaults.init_from_features(), kInit,
+                                  "c0 of the first group: zeros, or features (a learned projection; identity when "
+                                  "widths agree)");
+const auto kFirstInputKey = keys.choice("first_input", kDefaults.features_as_first_input(), kFirstInput,
+                                        "x0 of every group: features (the paper) or hidden (the authors' code)");
+const auto kHeadKey = keys.choice("head", kDefaults.per_bit_head(), kHead,
+                                  "the sigmoid policy layer: shared by all bits (eq. 6) or per-bit");
+const auto kInputNormKey = keys.choice("input_norm", kDefaults.layer_norm_input(), kInputNorm,
+                                       "LayerNorm on the features before the RNN, or none");
+
+}  // namespace
+
+const KeyTable& drlih_policy_keys() { return keys; }
+
+DrlihPolicyOptions DrlihPolicyOptions::from_config(const ConfigSection& s, RecurrentCell cell) {
+  auto o = DrlihPolicyOptions()
+               .cell(cell)
+               .hidden(kHidden(s))
+               .init_from_features(kInitKey(s))
+               .features_as_first_input(kFirstInputKey(s))
+               .per_bit_head(kHeadKey(s))
+               .layer_norm_input(kInputNormKey(s));
+  o.validate();
   return o;
+}
+
+void DrlihPolicyOptions::validate() const {
+  choice_name(cell(), kRecurrentCells);  // throws on a value cast from a stray integer
+  if (hidden() < 1 || hidden() > 16384) fail("policy option hidden must be 1 to 16384, got {}", hidden());
+  if (!features_as_first_input() && !init_from_features())
+    fail("policy.first_input = hidden needs policy.init = features, or the features never reach the policy");
 }
 
 DrlihPolicy::DrlihPolicy(DrlihPolicyOptions options, PolicyShape shape)
@@ -24,20 +57,22 @@ DrlihPolicy::DrlihPolicy(DrlihPolicyOptions options, PolicyShape shape)
   const int64_t d = shape.feature_dim, h = options_.hidden();
   if (d < 1 || shape.group_size < 1 || shape.code_length % shape.group_size != 0)
     fail("DrlihPolicy: bad shape (D = {}, q = {}, k = {})", d, shape.code_length, shape.group_size);
-  if (!options_.features_as_first_input() && !options_.init_from_features())
-    fail("policy.first_input = hidden needs policy.init = features, or the features never reach the policy");
+  options_.validate();
   if (options_.layer_norm_input())
     norm_ = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({d}).elementwise_affine(false)));
   if (options_.features_as_first_input()) input_ = register_module("input", nn::Linear(d, h));
   if (options_.init_from_features() && d != h) init_ = register_module("init", nn::Linear(d, h));
-  if (options_.cell() == "rnn")
-    rnn_ = register_module("cell", nn::RNNCell(nn::RNNCellOptions(h, h).nonlinearity(torch::kTanh)));
-  else if (options_.cell() == "gru")
-    gru_ = register_module("cell", nn::GRUCell(h, h));
-  else if (options_.cell() == "lstm")
-    lstm_ = register_module("cell", nn::LSTMCell(h, h));
-  else
-    fail("unknown recurrent cell '{}' (rnn, gru, lstm)", options_.cell());
+  switch (options_.cell()) {
+    case RecurrentCell::kRnn:
+      rnn_ = register_module("cell", nn::RNNCell(nn::RNNCellOptions(h, h).nonlinearity(torch::kTanh)));
+      break;
+    case RecurrentCell::kGru:
+      gru_ = register_module("cell", nn::GRUCell(h, h));
+      break;
+    case RecurrentCell::kLstm:
+      lstm_ = register_module("cell", nn::LSTMCell(h, h));
+      break;
+  }
   head_ = register_module("head", nn::Linear(h, options_.per_bit_head() ? shape.code_length : 1));
 }
 

@@ -5,31 +5,45 @@
 // across groups the hidden vector carries the history (c_0 of a group = the last c of the one
 // before), which is how later bits can correct the ranking errors of earlier ones.
 //
-// Keys of the [policy] section:
-//   kind        = rnn        rnn (the paper's eq. 5) | gru | lstm
-//   hidden      = 4096       hidden width (the paper's; the CPU configs use less)
-//   init        = zeros      c_0 of the first group: zeros | features (a learned projection of i;
-//                            the identity when the widths agree)
-//   first_input = features   x_0 of each group: features (the paper) | hidden (the authors' code,
-//                            whose RNNCell is fed its own hidden state)
-//   head        = shared     policy layer: shared (eq. 6, one W_h for every bit) | per-bit
-//   input_norm  = layer      layer: LayerNorm on the features before W_xi | none (the paper)
+// Its [policy] keys (kind = rnn | gru | lstm) are drlih_policy_keys() (docs/config.md).
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/modules/rnn.h>
 
+#include "hashrl/common/choices.h"
 #include "hashrl/policies/policy.h"
 
 namespace hashrl {
 
-struct DrlihPolicyOptions {
-  static DrlihPolicyOptions from_config(const ConfigSection& section, const std::string& cell);
+/// The recurrent cell; each is a policy kind of the same name.
+enum class RecurrentCell {
+  kRnn,   ///< Elman, tanh: the paper's eq. 5
+  kGru,
+  kLstm,
+};
+inline const Choices<RecurrentCell> kRecurrentCells = {
+    {"rnn", RecurrentCell::kRnn}, {"gru", RecurrentCell::kGru}, {"lstm", RecurrentCell::kLstm}};
 
-  TORCH_ARG(std::string, cell) = "rnn";
+// The [policy] keys of the recurrent policies: hidden, init, first_input, head, input_norm.
+const KeyTable& drlih_policy_keys();
+
+struct DrlihPolicyOptions {
+  static DrlihPolicyOptions from_config(const ConfigSection& section, RecurrentCell cell);
+  /// Throws naming the option when a value is not allowed (code-built options too).
+  void validate() const;
+
+  TORCH_ARG(RecurrentCell, cell) = RecurrentCell::kRnn;
+  /// Hidden width (the paper's 4096; the CPU configs use less), 1 to 16384.
   TORCH_ARG(int64_t, hidden) = 4096;
+  /// c_0 of the first group: zeros (false), or a learned projection of the features (the identity
+  /// when the widths agree).
   TORCH_ARG(bool, init_from_features) = false;
+  /// x_0 of each group: the features (the paper), or the hidden vector (the authors' code, whose
+  /// RNNCell is fed its own hidden state; needs init_from_features).
   TORCH_ARG(bool, features_as_first_input) = true;
+  /// The policy layer: shared by every bit (eq. 6, one W_h) or one per bit.
   TORCH_ARG(bool, per_bit_head) = false;
+  /// LayerNorm on the features before W_xi (the paper has none).
   TORCH_ARG(bool, layer_norm_input) = true;
 };
 

@@ -49,6 +49,11 @@ using PolicyRegistry = Registry<std::shared_ptr<Policy>, const ConfigSection&, c
 // Built in: rnn, gru, lstm (DrlihPolicy with that cell) and hashing-layer (the noseq baseline).
 PolicyRegistry& policy_registry();
 
-std::shared_ptr<Policy> make_policy(const ConfigSection& section, const PolicyShape& shape);
+// The [policy] keys every policy shares (kind); each kind's own are in the registry.
+const KeyTable& policy_keys();
+
+// Builds the policy `section.kind` names, `default_kind` when unset (an agent's own choice).
+std::shared_ptr<Policy> make_policy(const ConfigSection& section, const PolicyShape& shape,
+                                    const std::string& default_kind = "rnn");
 
 }  // namespace hashrl

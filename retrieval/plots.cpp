@@ -12,9 +12,13 @@ namespace hashrl {
 namespace {
 
 std::string terminal(const PlotOptions& o) {
-  if (o.format == "png") return "pngcairo size 800,600";
-  if (o.format == "svg") return "svg size 800,600";
-  fail("plot format must be png or svg, got '{}'", o.format);
+  switch (o.format) {
+    case PlotFormat::kPng:
+      return "pngcairo size 800,600";
+    case PlotFormat::kSvg:
+      return "svg size 800,600";
+  }
+  fail("plot format {} is not one of png, svg", static_cast<int>(o.format));
 }
 
 // Runs gnuplot on `script`; the script is kept beside the image so a user can restyle it.
@@ -47,7 +51,8 @@ std::vector<std::string> plot_metrics(const RetrievalMetrics& m, const std::stri
   write_file_atomic(dir + "/pr_curve.dat", pr);
   write_file_atomic(dir + "/precision_at_k.dat", pk);
 
-  const std::string pr_image = dir + "/pr_curve." + o.format, pk_image = dir + "/precision_at_k." + o.format;
+  const auto extension = choice_name(o.format, kPlotFormats);
+  const std::string pr_image = dir + "/pr_curve." + extension, pk_image = dir + "/precision_at_k." + extension;
   run_gnuplot(dir + "/pr_curve.gp",
               header(o, pr_image, "Precision-recall over Hamming radii, " + title, "recall", "precision") +
                   "set xrange [0:1]\nplot '" + dir + "/pr_curve.dat' using 3:2 with linespoints title 'hashrl'\n");
@@ -69,7 +74,7 @@ std::string plot_metric_vs_code_length(
                         methods[i].first);
   }
   write_file_atomic(stem + ".dat", data);
-  const std::string image = stem + "." + o.format;
+  const std::string image = stem + "." + choice_name(o.format, kPlotFormats);
   run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, "code length (bits)", metric) +
                                    plot + "\n");
   return image;

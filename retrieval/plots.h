@@ -6,13 +6,17 @@
 #include <utility>
 #include <vector>
 
+#include "hashrl/common/choices.h"
 #include "hashrl/retrieval/ranking_metrics.h"
 
 namespace hashrl {
 
-// "png" or "svg".
+enum class PlotFormat { kPng, kSvg };
+// The spellings are the images' file extensions.
+inline const Choices<PlotFormat> kPlotFormats = {{"png", PlotFormat::kPng}, {"svg", PlotFormat::kSvg}};
+
 struct PlotOptions {
-  std::string format = "png";
+  PlotFormat format = PlotFormat::kPng;
   std::string title;
 };
 

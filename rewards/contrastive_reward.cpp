@@ -11,10 +11,13 @@
 namespace hashrl {
 namespace {
 
+KeyTable keys;
+const auto kMarginPerBit = keys.real("margin_per_bit", 0.5, 0, 1e308, "the margin is this times the bits scored");
+
 class ContrastiveReward : public CodeReward {
  public:
   explicit ContrastiveReward(const ConfigSection& section)
-      : CodeReward(section), margin_per_bit_(section.get_double("margin_per_bit", 0.5, 0.0)) {}
+      : CodeReward(section), margin_per_bit_(kMarginPerBit(section)) {}
 
   torch::Tensor score(const torch::Tensor& codes) const override {
     const auto t = split_triplets(codes);
@@ -29,6 +32,8 @@ class ContrastiveReward : public CodeReward {
 };
 
 }  // namespace
+
+const KeyTable& contrastive_reward_keys() { return keys; }
 
 std::shared_ptr<Reward> make_contrastive_reward(const ConfigSection& section) {
   return std::make_shared<ContrastiveReward>(section);

@@ -48,6 +48,9 @@ using RewardRegistry = Registry<std::shared_ptr<Reward>, const ConfigSection&>;
 // Holds the built-in rewards (triplet, contrastive, quantization, sum) and any a user adds.
 RewardRegistry& reward_registry();
 
+// The [reward] keys every reward shares (kind); each kind's own are in the registry.
+const KeyTable& reward_keys();
+
 // Builds the reward that `section.kind` names (default "triplet") from the section's keys.
 std::shared_ptr<Reward> make_reward(const ConfigSection& section);
 

@@ -8,5 +8,7 @@ namespace hashrl {
 std::shared_ptr<Reward> make_contrastive_reward(const ConfigSection& section);
 std::shared_ptr<Reward> make_quantization_reward(const ConfigSection& section);
 std::shared_ptr<Reward> make_sum_reward(const ConfigSection& section);
+const KeyTable& contrastive_reward_keys();
+const KeyTable& sum_reward_keys();
 
 }  // namespace hashrl

@@ -12,17 +12,22 @@
 namespace hashrl {
 namespace {
 
+KeyTable keys;
+const auto kTerms = keys.list("terms", {}, "the terms' names; each is configured in [reward.NAME]");
+KeyTable term_keys;  // of each term's sub-section [reward.NAME]
+const auto kTermWeight = term_keys.real("weight", 1.0, -1e308, 1e308, "the term's weight");
+const auto kTermKind = term_keys.name_of("kind", "", "a reward, not sum", "the term's reward", "NAME");
+
 class SumReward : public Reward {
  public:
   explicit SumReward(const ConfigSection& section) {
-    const auto names = section.get_list("terms", {});
+    const auto names = kTerms(section);
     if (names.empty()) fail("config key '{}': a sum reward needs at least one term", section.key("terms"));
     for (const auto& name : names) {
       const auto term = section.sub(name);
-      const double weight = term.get_double("weight", 1.0);
-      const std::string kind = term.get_string("kind", name);
-      if (kind == "sum") fail("config key '{}': sum rewards do not nest", term.key("kind"));
-      terms_.push_back({weight, reward_registry().create(kind, term)});
+      const auto kind = kTermKind.with_fallback(name);
+      if (kind(term) == "sum") fail("config key '{}': sum rewards do not nest", term.key("kind"));
+      terms_.push_back({kTermWeight(term), reward_registry().create(kind, term, term)});
     }
   }
 
@@ -48,6 +53,15 @@ class SumReward : public Reward {
 };
 
 }  // namespace
+
+const KeyTable& sum_reward_keys() {
+  static const KeyTable table = [] {
+    KeyTable t = keys;
+    t.append(term_keys, "NAME.");
+    return t;
+  }();
+  return table;
+}
 
 std::shared_ptr<Reward> make_sum_reward(const ConfigSection& section) {
   return std::make_shared<SumReward>(section);

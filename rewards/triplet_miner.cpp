@@ -72,16 +72,23 @@ class SemiHardMiner : public TripletMiner {
 
 }  // namespace
 
-const std::vector<std::string>& triplet_miner_kinds() {
-  static const std::vector<std::string> kinds{"none", "hard", "semihard"};
-  return kinds;
+MinerRegistry& miner_registry() {
+  static MinerRegistry registry = [] {
+    MinerRegistry r("triplet miner");
+    r.add("none", [](const ConfigSection&) { return std::shared_ptr<const TripletMiner>(); },
+          "the sampler's triplets as they are");
+    r.add("hard", [](const ConfigSection&) { return std::make_shared<const BatchHardMiner>(); },
+          "batch-hard: the farthest positive and the closest negative in the batch");
+    r.add("semihard", [](const ConfigSection&) { return std::make_shared<const SemiHardMiner>(); },
+          "the anchor's positive and the closest negative beyond it (FaceNet)");
+    return r;
+  }();
+  return registry;
 }
 
-std::unique_ptr<TripletMiner> make_triplet_miner(const std::string& kind) {
-  if (kind == "hard") return std::make_unique<BatchHardMiner>();
-  if (kind == "semihard") return std::make_unique<SemiHardMiner>();
-  if (kind == "none") return nullptr;
-  fail("unknown triplet miner '{}' ({})", kind, fmt::join(triplet_miner_kinds(), ", "));
+std::shared_ptr<const TripletMiner> make_triplet_miner(const std::string& kind) {
+  static const Config none;
+  return miner_registry().create(kind, ConfigSection(none, "reward"));
 }
 
 }  // namespace hashrl

@@ -14,7 +14,8 @@
 
 #include <memory>
 #include <string>
-#include <vector>
+
+#include "hashrl/common/registry.h"
 
 namespace hashrl {
 
@@ -25,13 +26,15 @@ class TripletMiner {
   virtual torch::Tensor rows(const torch::Tensor& codes, const torch::Tensor& labels) const = 0;
 };
 
-// "hard": batch-hard (Hermans et al., 2017), the farthest positive and the closest negative.
-// "semihard": the anchor's own positive, and the closest negative not closer than that positive
-// (FaceNet's choice); where every negative is closer, the farthest of them.
-// "none": nullptr, the sampler's triplets as they are.
-std::unique_ptr<TripletMiner> make_triplet_miner(const std::string& kind);
+// Miners by name, built from the reward's section: the names a reward's `miner` key takes.
+// Built in: "hard", batch-hard (Hermans et al., 2017), the farthest positive and the closest
+// negative; "semihard", the anchor's own positive and the closest negative not closer than that
+// positive (FaceNet's choice), where every negative is closer the farthest of them; "none",
+// nullptr: the sampler's triplets as they are. Add your own with miner_registry().add(...).
+using MinerRegistry = Registry<std::shared_ptr<const TripletMiner>, const ConfigSection&>;
+MinerRegistry& miner_registry();
 
-// The names make_triplet_miner knows, "none" first: the choices of a reward's `miner` key.
-const std::vector<std::string>& triplet_miner_kinds();
+// The miner `kind` names, built with no options; nullptr for "none".
+std::shared_ptr<const TripletMiner> make_triplet_miner(const std::string& kind);
 
 }  // namespace hashrl

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "hashrl/common/error.h"
 #include "hashrl/rewards/code_distance.h"
 
 namespace hashrl {
@@ -13,8 +14,19 @@ torch::Tensor triplet_loss(const torch::Tensor& codes, double margin) {
   return torch::relu(margin + positive - negative);
 }
 
+namespace {
+KeyTable keys;
+const auto kMargin = keys.real("margin", TripletReward::kDefaultMargin, 0, 1e308, "m_t of eq. 3");
+}  // namespace
+
+const KeyTable& triplet_reward_keys() { return keys; }
+
+TripletReward::TripletReward(CodeRewardOptions options, double margin) : CodeReward(std::move(options)), margin_(margin) {
+  if (!(margin >= 0)) fail("triplet reward option margin must be >= 0, got {}", margin);
+}
+
 TripletReward::TripletReward(const ConfigSection& section)
-    : CodeReward(section), margin_(section.get_double("margin", 1.0, 0.0)) {}
+    : TripletReward(CodeRewardOptions::from_config(section), kMargin(section)) {}
 
 torch::Tensor TripletReward::score(const torch::Tensor& codes) const { return -triplet_loss(codes, margin_); }
 

@@ -30,9 +30,16 @@ class AuthorsLearner : public Learner {
 
 }  // namespace
 
+namespace {
+KeyTable keys;
+const auto kRlWeight = keys.real("rl_weight", 0.001, 0, 1, "weight of their REINFORCE-like term");
+}  // namespace
+
+const KeyTable& authors_learner_keys() { return keys; }
+
 std::shared_ptr<Learner> make_authors_learner(const ConfigSection& section, const EnvSpec& spec) {
   require_reward_terms(spec, "drlih-authors", {RewardTerm::kGlobal});
-  return std::make_shared<AuthorsLearner>(section.get_double("rl_weight", 0.001, 0.0, 1.0));
+  return std::make_shared<AuthorsLearner>(kRlWeight(section));
 }
 
 }  // namespace hashrl

@@ -28,14 +28,21 @@ torch::Tensor episode_log_probs(const Trajectory& tr) {
   return torch::stack(per_step);
 }
 
+namespace {
+KeyTable shared_keys;
+const auto kKind = shared_keys.name_of("kind", "", "a learner (below)", "how the agent learns", "the agent's");
+}  // namespace
+
+const KeyTable& learner_keys() { return shared_keys; }
+
 LearnerRegistry& learner_registry() {
   static LearnerRegistry registry = [] {
     LearnerRegistry r("learner");
     r.add("reinforce", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
       return std::make_shared<ReinforceLearner>(ReinforceOptions::from_config(s), spec);
-    }, "REINFORCE with action groups + pathwise global reward (eq. 8-9)");
+    }, "REINFORCE with action groups + pathwise global reward (eq. 8-9)", &reinforce_keys());
     r.add("supervised", make_supervised_learner, "the triplet loss on relaxed codes (Baseline noseq)");
-    r.add("drlih-authors", make_authors_learner, "the DRLIH authors' public loss");
+    r.add("drlih-authors", make_authors_learner, "the DRLIH authors' public loss", &authors_learner_keys());
     return r;
   }();
   return registry;
@@ -43,7 +50,7 @@ LearnerRegistry& learner_registry() {
 
 std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback,
                                       const EnvSpec& spec) {
-  return learner_registry().create(section.get_string("kind", fallback), section, spec);
+  return learner_registry().create(kKind.with_fallback(fallback), section, section, spec);
 }
 
 }  // namespace hashrl

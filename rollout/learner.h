@@ -35,6 +35,8 @@ class Learner {
 // Factories get the env's spec, so that a learner with parameters can size them up front.
 using LearnerRegistry = Registry<std::shared_ptr<Learner>, const ConfigSection&, const EnvSpec&>;
 LearnerRegistry& learner_registry();
+// The [learner] keys every learner shares (kind); each kind's own are in the registry.
+const KeyTable& learner_keys();
 
 // The learner [learner] kind names, or `fallback` (the agent's default) when the key is not set.
 std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback,

@@ -6,5 +6,6 @@ namespace hashrl {
 
 std::shared_ptr<Learner> make_supervised_learner(const ConfigSection& section, const EnvSpec& spec);
 std::shared_ptr<Learner> make_authors_learner(const ConfigSection& section, const EnvSpec& spec);
+const KeyTable& authors_learner_keys();
 
 }  // namespace hashrl

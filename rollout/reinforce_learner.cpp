@@ -3,19 +3,44 @@
 #include <torch/torch.h>
 
 namespace hashrl {
+namespace {
+
+const ReinforceOptions kDefaults;
+KeyTable keys;
+const auto kSignal = keys.choice("signal", kDefaults.signal(), kSignals,
+                                 "what weights log pi: the group reward (Rg, eq. 8), the rewards from the step on, "
+                                 "or Rg plus R_G on the last step");
+const auto kBaseline = keys.choice("baseline", kDefaults.baseline(), kBaselines,
+                                   "subtracted from the signal: nothing, its per-step batch mean, or a learned value "
+                                   "per step from the triplet's features (fitted by squared error, checkpointed)");
+const auto kCriticHidden = keys.integer("critic_hidden", kDefaults.critic_hidden(), 1, 16384,
+                                        "baseline = critic: hidden width of the critic's two-layer MLP");
+const auto kCriticCoef = keys.real("critic_coef", kDefaults.critic_coef(), 0, 1e308,
+                                   "baseline = critic: weight of the critic's squared error in the loss");
+const auto kNormalize = keys.flag("normalize", kDefaults.normalize(), "divide advantages by their standard deviation");
+const auto kPathwiseKey = keys.choice("pathwise", kDefaults.pathwise(), kPathwise,
+                                      "the rewards differentiated through the relaxed codes: global is eq. 9 (the "
+                                      "paper); all adds the group rewards (drlih-cpu's choice, docs/results.md)");
+const auto kPathwiseWeight = keys.real("pathwise_weight", kDefaults.pathwise_weight(), 0, 1e308,
+                                       "weight of the pathwise term");
+const auto kEntropyCoef = keys.real("entropy_coef", kDefaults.entropy_coef(), 0, 1e308, "entropy bonus");
+
+}  // namespace
+
+const KeyTable& reinforce_keys() { return keys; }
 
 ReinforceOptions ReinforceOptions::from_config(const ConfigSection& s) {
   ReinforceOptions o;
-  o.signal(get_enum(s, "signal", o.signal(), kSignals));
-  o.baseline(get_enum(s, "baseline", o.baseline(), kBaselines));
+  o.signal(kSignal(s));
+  o.baseline(kBaseline(s));
   if (o.baseline() == Baseline::kCritic) {
-    o.critic_hidden(s.get_int("critic_hidden", o.critic_hidden(), 1, 16384));
-    o.critic_coef(s.get_double("critic_coef", o.critic_coef(), 0.0));
+    o.critic_hidden(kCriticHidden(s));
+    o.critic_coef(kCriticCoef(s));
   }
-  o.normalize(s.get_bool("normalize", o.normalize()));
-  o.pathwise(get_enum(s, "pathwise", o.pathwise(), kPathwise));
-  o.pathwise_weight(s.get_double("pathwise_weight", o.pathwise_weight(), 0.0));
-  o.entropy_coef(s.get_double("entropy_coef", o.entropy_coef(), 0.0));
+  o.normalize(kNormalize(s));
+  o.pathwise(kPathwiseKey(s));
+  o.pathwise_weight(kPathwiseWeight(s));
+  o.entropy_coef(kEntropyCoef(s));
   o.validate();
   return o;
 }

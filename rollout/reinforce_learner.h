@@ -6,17 +6,8 @@
 //          - entropy_coef * mean entropy
 //
 // The score-function term always uses detached rewards; the pathwise term keeps the autograd
-// history that rewards computed from probs carry. Keys of [learner]:
-//   signal        = group      what weights log pi: group (Rg_t, the paper) | reward-to-go
-//                              (sum of the rewards from t on, global included) | total (Rg_t + RG on the last)
-//   baseline      = batch-mean none | batch-mean (per step, over the batch) | critic (a learned
-//                              value of each step from the triplet's features, fitted by MSE)
-//   critic_hidden = 64         critic: hidden width of its two-layer MLP
-//   critic_coef   = 0.5        critic: weight of its squared error in the loss
-//   normalize     = false      divide advantages by their standard deviation
-//   pathwise      = global     none | global (eq. 9) | all (global and group rewards)
-//   pathwise_weight = 1
-//   entropy_coef  = 0
+// history that rewards computed from probs carry. Its [learner] keys are reinforce_keys()
+// (docs/config.md).
 #include <torch/nn/modules/container/sequential.h>
 
 #include "hashrl/common/choices.h"
@@ -51,15 +42,21 @@ enum class Pathwise {
 inline const Choices<Pathwise> kPathwise = {
     {"none", Pathwise::kNone}, {"global", Pathwise::kGlobal}, {"all", Pathwise::kAll}};
 
+/// The [learner] keys of kind = reinforce.
+const KeyTable& reinforce_keys();
+
 struct ReinforceOptions {
   static ReinforceOptions from_config(const ConfigSection& section);
   /// Throws naming the option when a number is out of its range (code-built options too).
   void validate() const;
 
+  /// What weights log pi.
   TORCH_ARG(Signal, signal) = Signal::kGroup;
+  /// What is subtracted from the signal.
   TORCH_ARG(Baseline, baseline) = Baseline::kBatchMean;
   /// Divide the advantages by their standard deviation.
   TORCH_ARG(bool, normalize) = false;
+  /// The rewards differentiated through the relaxed codes.
   TORCH_ARG(Pathwise, pathwise) = Pathwise::kGlobal;
   /// Weight of the pathwise term, >= 0.
   TORCH_ARG(double, pathwise_weight) = 1.0;

@@ -33,7 +33,7 @@ TrainedRun::TrainedRun(const std::string& run_dir) : run_dir_(run_dir) {
          db_codes_.size(0));
   facts_ = {{"run", run_dir},
             {"agent", agent_kind(config)},
-            {"encoder", config.get_string("encoder.kind", "identity")},
+            {"encoder", encoder_kind(ConfigSection(config, "encoder"))},
             {"data", data.data.name},
             {"code_length", spec().code_length},
             {"feature_dim", spec().feature_dim},

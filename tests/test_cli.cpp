@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "hashrl/common/files.h"
 #include "hashrl/common/npy.h"
+#include "paths.h"
 #include "support.h"
 
 using namespace hashrl;
@@ -28,12 +30,31 @@ TEST_CASE("hashrl --help lists the subcommands, and an unknown one fails") {
   CHECK(test::run_hashrl("--threads 0 data").first != 0);
 }
 
-TEST_CASE("hashrl train --help-config documents every section") {
+TEST_CASE("docs/config.md is what hashrl train --help-config generates from the key tables") {
   const auto [status, out] = test::run_hashrl("train --help-config");
-  CHECK(status == 0);
-  for (const char* section : {"[data]", "[env]", "[encoder]", "[reward]", "[policy]", "[learner]", "[optim]", "[train]",
-                              "[eval]", "feature_cache_dir", "code_length"})
+  REQUIRE(status == 0);
+  for (const char* section : {"[data]", "[env]", "[encoder]", "[reward]", "[sampler]", "[agent]", "[policy]",
+                              "[learner]", "[optim]", "[train]", "[eval]", "feature_cache_dir", "code_length"})
     CHECK(out.find(section) != std::string::npos);
+  // A default, range or doc line changed in the code and not in the docs (or the reverse) fails
+  // here: regenerate with `build/hashrl train --help-config > docs/config.md`.
+  const auto docs = read_file(std::string(paths::kSourceDir) + "/docs/config.md");
+  if (docs != out) {
+    const auto mismatch = std::mismatch(docs.begin(), docs.end(), out.begin(), out.end());
+    const auto at = static_cast<size_t>(mismatch.first - docs.begin());
+    FAIL("docs/config.md differs from the generated page at byte " << at << ": docs have '"
+         << docs.substr(at, 80) << "', the code generates '" << out.substr(at, 80)
+         << "'; regenerate with: build/hashrl train --help-config > docs/config.md");
+  }
+}
+
+TEST_CASE("hashrl list prints every registry with its names and one-line docs") {
+  const auto [status, out] = test::run_hashrl("list");
+  REQUIRE(status == 0);
+  for (const char* entry : {"data reader (data.kind)", "image-list", "split protocol (data.protocol)", "nus-wide",
+                            "HashEnv-v0", "vgg19_bn", "triplet miner (reward.miner)", "semihard", "sampler.kind",
+                            "drlih-authors", "hasher", "sdh", "hashing-layer", "learner.kind", "optim.kind", "adam"})
+    CHECK(out.find(entry) != std::string::npos);
 }
 
 TEST_CASE("hashrl eval scores .npy codes and names the file at fault") {

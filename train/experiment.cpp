@@ -114,24 +114,44 @@ std::string ordering(const ExperimentPlan& plan, const std::map<std::string, std
   return out + "\n";
 }
 
+const ExperimentPlan kDefaults;
+KeyTable keys;
+const auto kMethods = keys.list("methods", {}, "the methods, in table order (required)");
+const auto kCodeLengths = keys.int_list("code_lengths", kDefaults.code_lengths, 1, kMaxCodeLength, "q of every run");
+const auto kSeeds = keys.int_list("seeds", kDefaults.seeds, 0, INT64_MAX,
+                                  "train.seed of every run; the table shows mean and std over them");
+const auto kMaxGroupSize = keys.integer("max_group_size", kDefaults.max_group_size, 1, kMaxCodeLength,
+                                        "k at q bits is the largest divisor of q up to this and up to the method's "
+                                        "own env.group_size (32 bits: 8; ng keeps 1)");
+const auto kSet = keys.text("set", "", "overrides for every run, space-separated section.key=value");
+const auto kPlots = keys.flag("plots", kDefaults.plots, "MAP and precision within radius 2 against code length");
+
+KeyTable method_table;  // of each [method.NAME]
+const auto kMethodConfig = method_table.text("config", "", "the run config, relative to the experiment file (required)");
+const auto kMethodSet = method_table.text("set", "", "the method's own overrides");
+
 }  // namespace
+
+const KeyTable& experiment_keys() { return keys; }
+const KeyTable& method_keys() { return method_table; }
 
 ExperimentPlan ExperimentPlan::from_config(const Config& config, const std::string& base_dir) {
   ExperimentPlan plan;
   const ConfigSection section(config, "experiment");
-  plan.code_lengths = section.get_int_list("code_lengths", plan.code_lengths, 1, kMaxCodeLength);
-  plan.seeds = section.get_int_list("seeds", {0}, 0);
-  plan.max_group_size = section.get_int("max_group_size", plan.max_group_size, 1, kMaxCodeLength);
-  plan.overrides = split_words(section.get_string("set", ""));
-  plan.plots = section.get_bool("plots", true);
-  const auto names = section.get_list("methods", {});
-  if (names.empty()) fail("config key '{}' names no method", section.key("methods"));
+  plan.code_lengths = kCodeLengths(section);
+  plan.seeds = kSeeds(section);
+  plan.max_group_size = kMaxGroupSize(section);
+  plan.overrides = split_words(kSet(section));
+  plan.plots = kPlots(section);
+  const auto names = kMethods(section);
+  if (names.empty()) fail("config key '{}' names no method", section.key(kMethods.name()));
   for (const auto& name : names) {
     const ConfigSection method(config, "method." + name);
-    if (!method.has("config")) fail("method '{}' needs '{}' (the run config it trains)", name, method.key("config"));
-    fs::path path = method.get_string("config", "");
+    if (!method.has(kMethodConfig.name()))
+      fail("method '{}' needs '{}' (the run config it trains)", name, method.key(kMethodConfig.name()));
+    fs::path path = kMethodConfig(method);
     if (path.is_relative()) path = fs::path(base_dir) / path;
-    plan.methods.push_back({name, path.lexically_normal().string(), split_words(method.get_string("set", ""))});
+    plan.methods.push_back({name, path.lexically_normal().string(), split_words(kMethodSet(method))});
   }
   for (const auto q : plan.code_lengths)
     if (q < 1) fail("config key '{}': code lengths must be positive, got {}", section.key("code_lengths"), q);
@@ -144,7 +164,7 @@ Config experiment_run_config(const ExperimentPlan& plan, const ExperimentMethod&
   Config config = Config::from_file(method.config_path);
   for (const auto& o : plan.overrides) config.apply_override(o);
   for (const auto& o : method.overrides) config.apply_override(o);
-  const int64_t own_group = config.get_int("env.group_size", 12, 1);
+  const int64_t own_group = config.get_int("env.group_size", HashEnvOptions().group_size(), 1);
   const std::string origin = "experiment";
   config.set("env.code_length", std::to_string(code_length), origin);
   config.set("env.group_size", std::to_string(group_size_for(code_length, std::min(own_group, plan.max_group_size))),

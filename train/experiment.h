@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "hashrl/common/config.h"
+#include "hashrl/common/keys.h"
 
 namespace hashrl {
 
@@ -50,6 +51,10 @@ struct ExperimentPlan {
   std::vector<std::string> overrides;  // for every run, before the method's own
   bool plots = true;
 };
+
+// The keys of [experiment] and of each [method.NAME].
+const KeyTable& experiment_keys();
+const KeyTable& method_keys();
 
 // The config of one run of the plan: the method's file, the overrides, then q, k and the seed.
 Config experiment_run_config(const ExperimentPlan& plan, const ExperimentMethod& method, int64_t code_length,

@@ -1,38 +1,51 @@
 #pragma once
-// The optimiser and its learning-rate schedule, from the [optim] section. The paper's settings
-// are the defaults: SGD, lr 1e-3, x0.1 every 10,000 steps, weight decay 5e-4.
-//   kind         = sgd      sgd | adam
-//   lr           = 0.001
-//   momentum     = 0        sgd only (the authors' code uses 0.9)
-//   weight_decay = 0.0005
-//   lr_step      = 10000    the schedule multiplies lr by lr_gamma every lr_step steps (0: never)
-//   lr_gamma     = 0.1
-//   clip_grad_norm = 0      clip the global gradient norm to this (0: off)
-//   encoder_lr_scale = 1    the env's parameters (a trainable encoder's) learn at lr x this
+// The optimiser and its learning-rate schedule, from the [optim] section (keys: optimizer_keys()
+// and each kind's own, docs/config.md). The paper's settings are the defaults: SGD, lr 1e-3,
+// x0.1 every 10,000 steps, weight decay 5e-4.
 #include <torch/optim/optimizer.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
-#include "hashrl/common/choices.h"
 #include "hashrl/common/config.h"
+#include "hashrl/common/registry.h"
 
 namespace hashrl {
 
-/// Which torch::optim optimiser.
-enum class OptimizerKind { kSgd, kAdam };
-inline const Choices<OptimizerKind> kOptimizerKinds = {{"sgd", OptimizerKind::kSgd}, {"adam", OptimizerKind::kAdam}};
-
 struct OptimizerSettings {
   static OptimizerSettings from_config(const ConfigSection& section);
+  /// Throws naming the setting when a value is not allowed (code-built settings too).
+  void validate() const;
 
-  OptimizerKind kind = OptimizerKind::kSgd;
-  double lr = 1e-3, momentum = 0.0, weight_decay = 5e-4, lr_gamma = 0.1, clip_grad_norm = 0.0;
-  double encoder_lr_scale = 1.0;
+  /// A name in optimizer_registry(): sgd (the paper's), adam, or a registered one.
+  std::string kind = "sgd";
+  /// The learning rate before the schedule.
+  double lr = 1e-3;
+  /// SGD's momentum, 0 to 1 (the authors' code uses 0.9); read from a config only for sgd.
+  double momentum = 0.0;
+  /// L2 penalty.
+  double weight_decay = 5e-4;
+  /// The schedule multiplies lr by lr_gamma every lr_step steps (0: never).
+  double lr_gamma = 0.1;
   int64_t lr_step = 10000;
+  /// Clip the global gradient norm to this (0: off).
+  double clip_grad_norm = 0.0;
+  /// The env's parameters (a trainable encoder's) learn at lr x this, scheduled alike.
+  double encoder_lr_scale = 1.0;
 
   // The learning rate after `step` optimiser steps.
   double lr_at(int64_t step) const;
 };
+
+// The [optim] keys every optimiser shares; each kind's own are in the registry.
+const KeyTable& optimizer_keys();
+
+// Optimisers by name, built from their parameter groups (the agent's, then the encoder's when
+// there are any) and the settings. Built in: sgd and adam (torch::optim).
+using OptimizerRegistry = Registry<std::unique_ptr<torch::optim::Optimizer>,
+                                   const std::vector<torch::optim::OptimizerParamGroup>&, const OptimizerSettings&>;
+OptimizerRegistry& optimizer_registry();
 
 // What a trainer optimises, by the learning rate each part takes.
 struct TrainableParameters {

@@ -17,24 +17,56 @@
 #include "hashrl/rollout/encode.h"
 
 namespace hashrl {
+namespace {
+
+const TrainSettings kTrainDefaults;
+KeyTable train_table;
+const auto kSteps = train_table.integer("steps", kTrainDefaults.steps, 0, kMaxSteps, "optimiser steps");
+const auto kSeed = train_table.integer("seed", static_cast<int64_t>(kTrainDefaults.seed), 0, INT64_MAX,
+                                       "seeds torch, the triplet sampler and the env's draws");
+const auto kLogEvery = train_table.integer("log_every", kTrainDefaults.log_every, 1, kMaxSteps,
+                                           "steps between lines of metrics.jsonl");
+const auto kCheckpointEvery = train_table.integer("checkpoint_every", kTrainDefaults.checkpoint_every, 0, kMaxSteps,
+                                                  "steps between checkpoints (0: only by time and at the end)");
+const auto kCheckpointSeconds =
+    train_table.real("checkpoint_seconds", kTrainDefaults.checkpoint_seconds, 0, 1e9,
+                     "also checkpoint when this long has passed since the last one, so a crash loses at most "
+                     "about that much (0: off)");
+
+const EvalSettings kEvalDefaults;
+KeyTable eval_table;
+const auto kEvalBatchSize = eval_table.integer("batch_size", kEvalDefaults.batch_size, 1, 65536, "images encoded at once");
+const auto kTopk = eval_table.integer("topk", kEvalDefaults.metrics.topk, 0, kMaxSteps, "MAP@K's K (0: no MAP@K)");
+const auto kRadius = eval_table.integer("radius", kEvalDefaults.metrics.radius, 0, 4096,
+                                        "precision and recall within this Hamming radius");
+const auto kPrecisionAt = eval_table.int_list("precision_at", kEvalDefaults.metrics.precision_at, 1, kMaxSteps,
+                                              "P@k for each k");
+const auto kPlots = eval_table.flag("plots", kEvalDefaults.plots, "write the PR curve and P@k plots (gnuplot)");
+const auto kPlotFormat = eval_table.choice("plot_format", kEvalDefaults.plot_format, kPlotFormats, "the plots' format");
+
+}  // namespace
+
+const KeyTable& train_keys() { return train_table; }
+const KeyTable& eval_keys() { return eval_table; }
+
 TrainSettings TrainSettings::from_config(const ConfigSection& s) {
   TrainSettings t;
-  t.steps = s.get_int("steps", t.steps, 0, kMaxSteps);
-  t.seed = static_cast<uint64_t>(s.get_int("seed", 0, 0));
-  t.log_every = s.get_int("log_every", t.log_every, 1, kMaxSteps);
-  t.checkpoint_every = s.get_int("checkpoint_every", t.checkpoint_every, 0, kMaxSteps);
-  t.checkpoint_seconds = s.get_double("checkpoint_seconds", t.checkpoint_seconds, 0, 1e9);
+  t.steps = kSteps(s);
+  t.seed = static_cast<uint64_t>(kSeed(s));
+  t.log_every = kLogEvery(s);
+  t.checkpoint_every = kCheckpointEvery(s);
+  t.checkpoint_seconds = kCheckpointSeconds(s);
   return t;
 }
 
 EvalSettings EvalSettings::from_config(const ConfigSection& s) {
   EvalSettings e;
-  e.batch_size = s.get_int("batch_size", e.batch_size, 1, 65536);
-  e.metrics.topk = s.get_int("topk", 0, 0, kMaxSteps);
-  e.metrics.radius = s.get_int("radius", 2, 0, 4096);
-  e.metrics.precision_at = s.get_int_list("precision_at", e.metrics.precision_at, 1, kMaxSteps);
-  e.plots = s.get_bool("plots", false);
-  e.plot_format = s.get_choice("plot_format", "png", {"png", "svg"});
+  e.batch_size = kEvalBatchSize(s);
+  e.metrics.topk = kTopk(s);
+  e.metrics.radius = kRadius(s);
+  e.metrics.precision_at = kPrecisionAt(s);
+  e.plots = kPlots(s);
+  e.plot_format = kPlotFormat(s);
   return e;
 }
 

@@ -2,10 +2,7 @@
 // A training run: what `hashrl train` does. It builds everything from one config, trains the
 // agent with its learner, then encodes queries and database with greedy bits and evaluates them.
 //
-// Keys of [train]:  steps = 1000, seed = 0, log_every = 10, checkpoint_every = 500,
-//                   checkpoint_seconds = 60
-// Keys of [eval]:   batch_size = 256, topk = 0, radius = 2, precision_at = 1,10,100,500,1000,
-//                   plots = false, plot_format = png
+// Its [train] and [eval] keys are train_keys() and eval_keys() (docs/config.md).
 //
 // Everything lands in the output folder:
 //   config.ini       the resolved config (every key, defaults included): rerun or resume from it
@@ -27,6 +24,7 @@
 #include "hashrl/common/config.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/env/env.h"
+#include "hashrl/retrieval/plots.h"
 #include "hashrl/retrieval/ranking_metrics.h"
 #include "hashrl/rollout/learner.h"
 #include "hashrl/train/metrics_log.h"
@@ -51,8 +49,12 @@ struct EvalSettings {
   EvalOptions metrics;
   int64_t batch_size = 256;
   bool plots = false;
-  std::string plot_format = "png";
+  PlotFormat plot_format = PlotFormat::kPng;
 };
+
+// The keys of [train] and [eval].
+const KeyTable& train_keys();
+const KeyTable& eval_keys();
 
 // Every setting of a run that is not a component: read (and so validated) together, by the Trainer
 // and by `hashrl check-env`, before any data is loaded.

@@ -9,5 +9,8 @@ std::shared_ptr<Hasher> make_lsh_hasher(const ConfigSection& section, const Hash
 std::shared_ptr<Hasher> make_itq_hasher(const ConfigSection& section, const HasherShape& shape);
 std::shared_ptr<Hasher> make_spectral_hasher(const ConfigSection& section, const HasherShape& shape);
 std::shared_ptr<Hasher> make_sdh_hasher(const ConfigSection& section, const HasherShape& shape);
+const KeyTable& lsh_hasher_keys();
+const KeyTable& itq_hasher_keys();
+const KeyTable& sdh_hasher_keys();
 
 }  // namespace hashrl

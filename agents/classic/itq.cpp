@@ -48,9 +48,16 @@ class ItqHasher : public Hasher {
 
 }  // namespace
 
+namespace {
+KeyTable keys;
+const auto kIterations = keys.integer("iterations", 50, 0, 100000, "rotation updates (0: PCA hashing, no rotation)");
+const auto kSeed = keys.integer("seed", 0, 0, INT64_MAX, "seed of the initial rotation");
+}  // namespace
+
+const KeyTable& itq_hasher_keys() { return keys; }
+
 std::shared_ptr<Hasher> make_itq_hasher(const ConfigSection& section, const HasherShape& shape) {
-  return std::make_shared<ItqHasher>(shape, section.get_int("iterations", 50, 0, 100000),
-                                     static_cast<uint64_t>(section.get_int("seed", 0, 0)));
+  return std::make_shared<ItqHasher>(shape, kIterations(section), static_cast<uint64_t>(kSeed(section)));
 }
 
 }  // namespace hashrl

@@ -30,8 +30,15 @@ class LshHasher : public Hasher {
 
 }  // namespace
 
+namespace {
+KeyTable keys;
+const auto kSeed = keys.integer("seed", 0, 0, INT64_MAX, "seed of the random planes");
+}  // namespace
+
+const KeyTable& lsh_hasher_keys() { return keys; }
+
 std::shared_ptr<Hasher> make_lsh_hasher(const ConfigSection& section, const HasherShape& shape) {
-  return std::make_shared<LshHasher>(shape, static_cast<uint64_t>(section.get_int("seed", 0, 0)));
+  return std::make_shared<LshHasher>(shape, static_cast<uint64_t>(kSeed(section)));
 }
 
 }  // namespace hashrl

@@ -84,14 +84,29 @@ class SdhHasher : public Hasher {
 
 }  // namespace
 
+namespace {
+const SdhOptions kDefaults;
+KeyTable keys;
+const auto kAnchors = keys.integer("anchors", kDefaults.anchors, 1, 1000000,
+                                   "RBF anchors drawn from the training items (at most their number)");
+const auto kIterations = keys.integer("iterations", kDefaults.iterations, 1, 100000, "outer G/F/B rounds");
+const auto kBitSweeps = keys.integer("bit_sweeps", kDefaults.bit_sweeps, 1, 100000,
+                                     "sweeps of the discrete cyclic coordinate descent over the bits per round");
+const auto kLambda = keys.real("lambda", kDefaults.lambda, 0, 1e308, "ridge weight on the classifier W");
+const auto kNu = keys.real("nu", kDefaults.nu, 0, 1e308, "weight of the hash-function fit ‖B − φ(X)P‖²");
+const auto kSeed = keys.integer("seed", 0, 0, INT64_MAX, "seed of the anchors' draw");
+}  // namespace
+
+const KeyTable& sdh_hasher_keys() { return keys; }
+
 std::shared_ptr<Hasher> make_sdh_hasher(const ConfigSection& section, const HasherShape& shape) {
   SdhOptions o;
-  o.anchors = section.get_int("anchors", o.anchors, 1, 1000000);
-  o.iterations = section.get_int("iterations", o.iterations, 1, 100000);
-  o.bit_sweeps = section.get_int("bit_sweeps", o.bit_sweeps, 1, 100000);
-  o.lambda = section.get_double("lambda", o.lambda, 0);
-  o.nu = section.get_double("nu", o.nu, 0);
-  o.seed = static_cast<uint64_t>(section.get_int("seed", 0, 0));
+  o.anchors = kAnchors(section);
+  o.iterations = kIterations(section);
+  o.bit_sweeps = kBitSweeps(section);
+  o.lambda = kLambda(section);
+  o.nu = kNu(section);
+  o.seed = static_cast<uint64_t>(kSeed(section));
   return std::make_shared<SdhHasher>(shape, o);
 }
 

@@ -14,10 +14,14 @@
 
 namespace {
 
+// Its own key, declared once: read with this default and range, and listed by --help-config
+// beside the keys every code reward shares.
+hashrl::KeyTable keys;
+const auto kMargin = keys.real("margin", 0.5, 0.0, 1e308, "the cosine gap at which a triplet stops pulling");
+
 class CosineMarginReward : public hashrl::CodeReward {
  public:
-  explicit CosineMarginReward(const hashrl::ConfigSection& section)
-      : CodeReward(section), margin_(section.get_double("margin", 0.5, 0.0)) {}
+  explicit CosineMarginReward(const hashrl::ConfigSection& section) : CodeReward(section), margin_(kMargin(section)) {}
 
   torch::Tensor score(const torch::Tensor& codes) const override {
     const auto [anchor, positive, negative] = hashrl::split_triplets(2 * codes - 1);
@@ -37,7 +41,7 @@ int main(int argc, char** argv) {
   // One line makes the reward available to every config: [reward] kind = cosine-margin.
   hashrl::reward_registry().add("cosine-margin", [](const hashrl::ConfigSection& section) {
     return std::make_shared<CosineMarginReward>(section);
-  }, "cosine ranking margin on the relaxed codes");
+  }, "cosine ranking margin on the relaxed codes", &keys);
 
   auto config = hashrl::Config::from_string(
       "[data]\nkind = synthetic\nqueries_per_label = 10\ntrain_per_label = 50\n"
