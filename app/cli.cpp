@@ -17,6 +17,7 @@ int run_encode(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_experiment(const std::vector<std::string>& args);
 int run_list(const std::vector<std::string>& args);
+int run_check(const std::vector<std::string>& args);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -24,6 +25,7 @@ const std::vector<Command>& commands() {
       {"train", "train an agent, then encode and evaluate (writes a run folder)", run_train},
       {"eval", "evaluate retrieval codes from .npy files (MAP, P@k, P@r2, PR)", run_eval},
       {"check-env", "run the environment conformance checks for a config", run_check_env},
+      {"check", "run every conformance check that applies to a config (data, env, reward, agent, learner)", run_check},
       {"encode", "write a split's encoder features (and labels) to .npy, through the cache", run_encode},
       {"experiment", "run methods x code lengths x seeds and write the paper-style tables", run_experiment},
       {"serve", "answer retrieval queries over HTTP from a trained run", run_serve},

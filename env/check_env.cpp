@@ -87,7 +87,7 @@ Episode run_episode(Env& env, uint64_t seed, std::vector<Action>& actions, Check
 }  // namespace
 
 std::string CheckReport::summary() const {
-  std::string out = fmt::format("check_env: {} passed, {} failed\n", passed.size(), failed.size());
+  std::string out = fmt::format("{}: {} passed, {} failed\n", name, passed.size(), failed.size());
   for (const auto& f : failed) out += "  FAILED " + f + "\n";
   return out;
 }

@@ -15,6 +15,7 @@
 namespace hashrl {
 
 struct CheckReport {
+  std::string name = "check_env";  // which check, for summary()
   std::vector<std::string> passed, failed;
   bool ok() const { return failed.empty(); }
   std::string summary() const;

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "hashrl/hashrl.h"
+#include "hashrl/testing/conformance.h"
 
 namespace {
 
@@ -49,6 +50,12 @@ int main(int argc, char** argv) {
       "[reward]\nkind = cosine-margin\nmargin = 0.5\n"
       "[policy]\nhidden = 32\n[optim]\nkind = adam\nlr = 0.003\n[train]\nsteps = 200\n");
   for (int i = 1; i < argc; ++i) config.apply_override(argv[i]);  // e.g. train.steps=10
+
+  // The conformance checks every reward must pass (hashrl::testing), on this one, before training.
+  const auto checks = hashrl::check_reward(*hashrl::make_reward(hashrl::ConfigSection(config, "reward")));
+  std::cout << checks.summary();
+  if (!checks.ok()) return 1;
+
   hashrl::Trainer trainer(config, "custom_reward_run");
   trainer.train();
   const auto report = trainer.evaluate();
