@@ -4,6 +4,10 @@
 #include <boost/program_options/parsers.hpp>
 
 #include <algorithm>
+#include <range/v3/range/conversion.hpp>
+#include <range/v3/view/filter.hpp>
+#include <range/v3/view/split.hpp>
+#include <range/v3/view/transform.hpp>
 #include <set>
 #include <sstream>
 
@@ -139,14 +143,9 @@ std::vector<std::string> Config::get_list(const std::string& key,
                                           const std::vector<std::string>& fallback) const {
   const auto text = read(key, join(fallback));
   if (!text) return fallback;
-  std::vector<std::string> items;
-  std::istringstream in(*text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    item = trim(item);
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
+  namespace views = ranges::views;
+  return *text | views::split(',') | views::transform([](auto&& item) { return trim(item | ranges::to<std::string>()); }) |
+         views::filter([](const std::string& item) { return !item.empty(); }) | ranges::to<std::vector>();
 }
 
 std::vector<int64_t> Config::get_int_list(const std::string& key, const std::vector<int64_t>& fallback,

@@ -4,14 +4,34 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <numeric>
 #include <random>
+#include <range/v3/range/conversion.hpp>
+#include <range/v3/view/filter.hpp>
+#include <range/v3/view/iota.hpp>
+#include <range/v3/view/take.hpp>
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
 
 namespace hashrl {
 namespace {
+
+namespace views = ranges::views;
+
+// 0 .. n-1 in the seed's order: what every protocol draws from.
+std::vector<int64_t> shuffled_order(int64_t n, uint64_t seed) {
+  auto order = views::iota(int64_t{0}, n) | ranges::to<std::vector>();
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
+  return order;
+}
+
+// Every item that is not a query, and not a training item unless those stay in the database.
+std::vector<int64_t> database_of(int64_t n, const std::vector<bool>& is_query, const std::vector<bool>& is_train,
+                                 bool train_in_database) {
+  return views::iota(int64_t{0}, n) |
+         views::filter([&](int64_t i) { return !is_query[i] && (train_in_database || !is_train[i]); }) |
+         ranges::to<std::vector>();
+}
 
 torch::Tensor sorted_index_tensor(std::vector<int64_t> indices) {
   std::sort(indices.begin(), indices.end());
@@ -51,50 +71,41 @@ Split split_per_label(const Dataset& data, const SplitOptions& options) {
   const int64_t n = data.size();
   if (n == 0) fail("data set '{}' is empty: nothing to split", data.name);
   const auto labels = data.labels.contiguous();
-  std::vector<int64_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed));
+  const auto order = shuffled_order(n, options.seed);
 
   const bool by_file = options.queries_from_test_file && data.from_test_file.defined();
-  std::vector<int64_t> query_pool, train_pool;
   const auto test = by_file ? data.from_test_file.contiguous() : torch::Tensor();
-  for (const int64_t i : order) {
-    const bool in_test = by_file && test.data_ptr<bool>()[i];
-    if (!by_file || in_test) query_pool.push_back(i);
-    if (!by_file || !in_test) train_pool.push_back(i);
-  }
+  const auto in_test = [&](int64_t i) { return !by_file || test.data_ptr<bool>()[i]; };
+  const auto in_rest = [&](int64_t i) { return !by_file || !test.data_ptr<bool>()[i]; };
+  const auto query_pool = order | views::filter(in_test) | ranges::to<std::vector>();
+  const auto train_pool = order | views::filter(in_rest) | ranges::to<std::vector>();
   std::vector<bool> taken(n, false);
   auto query = take_per_label(labels, query_pool, options.queries_per_label, taken, "queries", data.name);
-  std::vector<bool> is_query = taken;
+  const std::vector<bool> is_query = taken;
   auto train = take_per_label(labels, train_pool, options.train_per_label, taken, "training items", data.name);
-
-  std::vector<int64_t> database;
-  for (int64_t i = 0; i < n; ++i)
-    if (!is_query[i] && (options.train_in_database || !taken[i])) database.push_back(i);
+  // `taken` now marks queries and training items alike; a query is never a training item.
+  auto database = database_of(n, is_query, taken, options.train_in_database);
   return {sorted_index_tensor(query), sorted_index_tensor(train), sorted_index_tensor(database)};
 }
 
 Split split_random(const Dataset& data, int64_t queries, int64_t train, const SplitOptions& options) {
   data.validate();
   const int64_t n = data.size();
-  std::vector<int64_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed));
+  const auto order = shuffled_order(n, options.seed);
   const bool by_file = options.queries_from_test_file && data.from_test_file.defined();
   const auto test = by_file ? data.from_test_file.contiguous() : torch::Tensor();
-  std::vector<int64_t> query, training;
+  // Queries first, so that training items are drawn from the rest.
+  const auto query = order | views::filter([&](int64_t i) { return !by_file || test.data_ptr<bool>()[i]; }) |
+                     views::take(queries) | ranges::to<std::vector>();
   std::vector<bool> is_query(n, false), is_train(n, false);
-  for (const int64_t i : order)  // queries first, so that training items are drawn from the rest
-    if (static_cast<int64_t>(query.size()) < queries && (!by_file || test.data_ptr<bool>()[i]))
-      query.push_back(i), is_query[i] = true;
-  for (const int64_t i : order)
-    if (static_cast<int64_t>(training.size()) < train && !is_query[i] && (!by_file || !test.data_ptr<bool>()[i]))
-      training.push_back(i), is_train[i] = true;
+  for (const int64_t i : query) is_query[i] = true;
+  const auto training =
+      order | views::filter([&](int64_t i) { return !is_query[i] && (!by_file || !test.data_ptr<bool>()[i]); }) |
+      views::take(train) | ranges::to<std::vector>();
+  for (const int64_t i : training) is_train[i] = true;
   if (static_cast<int64_t>(query.size()) < queries || static_cast<int64_t>(training.size()) < train)
     fail("data set '{}' has {} items: too few for {} queries and {} training items", data.name, n, queries, train);
-  std::vector<int64_t> database;
-  for (int64_t i = 0; i < n; ++i)
-    if (!is_query[i] && (options.train_in_database || !is_train[i])) database.push_back(i);
+  auto database = database_of(n, is_query, is_train, options.train_in_database);
   return {sorted_index_tensor(query), sorted_index_tensor(training), sorted_index_tensor(database)};
 }
 

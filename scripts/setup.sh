@@ -9,6 +9,7 @@ packages=(
   libopenblas0-openmp          # replaces the reference BLAS behind libblas.so.3 (20-50x faster mm)
   libboost-program-options-dev libboost-dev
   libfmt-dev nlohmann-json3-dev libstb-dev zlib1g-dev
+  librange-v3-dev              # range pipelines (protocol splits, config lists)
   catch2                       # v2.13, the test framework
   dataset-fashion-mnist        # the default data set
   gnuplot-nox                  # plots of the retrieval curves
