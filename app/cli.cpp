@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "catalog.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/parse_number.h"
 
@@ -37,13 +38,20 @@ const std::vector<Command>& commands() {
 void add_config_options(po::options_description& options) {
   options.add_options()
       ("config", po::value<std::string>(), "run configuration (INI file; see configs/ and docs/config.md)")
-      ("set", po::value<std::vector<std::string>>()->composing(), "override one key: --set section.key=value (repeatable)");
+      ("set", po::value<std::vector<std::string>>()->composing(), "override one key: --set section.key=value (repeatable)")
+      ("unset", po::value<std::vector<std::string>>()->composing(), "remove one key of the file: --unset section.key (repeatable)");
 }
 
 Config config_from(const po::variables_map& vm) {
   Config config = vm.count("config") ? Config::from_file(vm["config"].as<std::string>()) : Config();
+  const auto kinds = kind_choices(config);
+  if (vm.count("unset"))
+    for (const auto& key : vm["unset"].as<std::vector<std::string>>()) config.unset(key);
   if (vm.count("set"))
     for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) config.apply_override(assignment);
+  // A kind switched on the command line leaves the file's keys of the old kind behind: dropped,
+  // with a notice, rather than failing as keys nothing reads.
+  for (const auto& notice : drop_replaced_kind_keys(config, kinds)) std::cerr << notice << "\n";
   return config;
 }
 

@@ -68,6 +68,16 @@ void Config::apply_override(const std::string& assignment) {
   set(key, trim(assignment.substr(eq + 1)), "--set");
 }
 
+void Config::unset(const std::string& key) {
+  if (!entries_.erase(key)) fail("--unset {}: the key is not set (keys are section.key)", key);
+}
+
+std::optional<std::string> Config::peek(const std::string& key) const {
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.value;
+}
+
 bool Config::has(const std::string& key) const { return entries_.count(key) > 0; }
 
 const Config::Entry* Config::lookup(const std::string& key) const {
@@ -169,6 +179,14 @@ std::vector<std::string> Config::keys_in(const std::string& section) const {
   for (const auto& [key, entry] : entries_)
     if (key.rfind(prefix, 0) == 0 && key.find('.', prefix.size()) == std::string::npos)
       keys.push_back(key);
+  return keys;
+}
+
+std::vector<std::string> Config::keys_under(const std::string& section) const {
+  std::vector<std::string> keys;
+  const std::string prefix = section + ".";
+  for (const auto& [key, entry] : entries_)
+    if (key.rfind(prefix, 0) == 0) keys.push_back(key);
   return keys;
 }
 

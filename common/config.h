@@ -29,6 +29,10 @@ class Config {
   void set(const std::string& key, const std::string& value, const std::string& origin = "--set");
   // Applies one "section.key=value" override.
   void apply_override(const std::string& assignment);
+  // Removes a key (--unset section.key); throws naming it when it is not set, which is a typo.
+  void unset(const std::string& key);
+  // The value set for `key`, if any, without marking it read.
+  std::optional<std::string> peek(const std::string& key) const;
 
   bool has(const std::string& key) const;
 
@@ -51,6 +55,8 @@ class Config {
 
   // Keys of a section ("reward" -> "reward.kind", "reward.margin", ...), sorted.
   std::vector<std::string> keys_in(const std::string& section) const;
+  // The same with its sub-sections' keys ("data" -> "data.kind", "data.synthetic.classes", ...).
+  std::vector<std::string> keys_under(const std::string& section) const;
 
   // Throws naming every key that was set but never read, in the given sections (all when empty):
   // a command that uses only [data] need not reject a training config's other sections.

@@ -100,6 +100,12 @@ class KeyTable {
   void document(KeyDoc doc) { add(std::move(doc)); }
 
   const std::vector<KeyDoc>& docs() const { return docs_; }
+  // The declaration of `name`, or nullptr.
+  const KeyDoc* find(const std::string& name) const {
+    for (const auto& doc : docs_)
+      if (doc.name == name) return &doc;
+    return nullptr;
+  }
   bool empty() const { return docs_.empty(); }
   // A markdown table: | key | default | allowed | meaning |.
   std::string markdown() const;

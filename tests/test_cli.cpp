@@ -115,6 +115,30 @@ TEST_CASE("hashrl data prints the split, and a missing file is named") {
   CHECK(o2.find("/nope/f.npy") != std::string::npos);
 }
 
+TEST_CASE("a kind switched by --set drops the replaced kind's keys with a notice, and --unset removes a key") {
+  const std::string dir = test::scratch_dir("cli-kinds");
+  const std::string path = dir + "/npy.ini";
+  std::ofstream(path) << "[data]\nkind = npy\npath = /nope/f.npy\nlabels = /nope/l.npy\nqueries_per_label = 10\n"
+                         "train_per_label = 20\n";
+  // The file's npy keys would be unread by the synthetic reader: dropped, the others kept.
+  const auto [status, out] = test::run_hashrl("data --config " + path + " --set data.kind=synthetic");
+  INFO(out);
+  CHECK(status == 0);
+  CHECK_THAT(out, Catch::Contains("dropped data.path") && Catch::Contains("dropped data.labels") &&
+                      Catch::Contains("queries 100, training 200"));
+  // Set by hand without switching the kind, a stray key is still an error...
+  const std::string small = " --set data.queries_per_label=10 --set data.train_per_label=20";
+  const auto stray = test::run_hashrl("data --set data.kind=synthetic --set data.root=x" + small);
+  CHECK(stray.first != 0);
+  CHECK_THAT(stray.second, Catch::Contains("data.root"));
+  // ...that --unset removes; unsetting a key that is not set names it.
+  std::ofstream(dir + "/stray.ini") << "[data]\nkind = synthetic\nroot = x\n";
+  CHECK(test::run_hashrl("data --config " + dir + "/stray.ini --unset data.root" + small).first == 0);
+  const auto typo = test::run_hashrl("data --config " + dir + "/stray.ini --unset data.rot" + small);
+  CHECK(typo.first != 0);
+  CHECK_THAT(typo.second, Catch::Contains("data.rot"));
+}
+
 TEST_CASE("hashrl train writes a run folder and resumes it") {
   const std::string dir = test::scratch_dir("cli-train");
   const auto [status, out] = test::run_hashrl("train --config " + write_config(dir) + " --set train.steps=3 --out " +

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/files.h"
 #include "hashrl/train/checkpoint.h"
 #include "hashrl/train/trainer.h"
 #include "paths.h"
@@ -103,6 +104,8 @@ TEST_CASE("a run writes its config, metrics, codes and report") {
     CHECK(std::filesystem::exists(dir + "/" + file));
   CHECK(report["metrics"]["code_length"] == 8);
   CHECK(report["metrics"].contains("map"));
+  // The thread count, on which the figures depend, heads the resolved config.
+  CHECK(read_file(dir + "/config.ini").rfind(fmt::format("# trained with {} threads", torch::get_num_threads()), 0) == 0);
   // The resolved config reproduces the run.
   CHECK_NOTHROW(Trainer(Config::from_file(dir + "/config.ini"), test::scratch_dir("rerun")));
 }

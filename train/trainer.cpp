@@ -94,7 +94,12 @@ Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)
   config_.check_all_used();
 
   std::filesystem::create_directories(out_dir_ + "/codes");
-  write_file_atomic(out_dir_ + "/config.ini", config_.to_ini());
+  // The thread count is not a config key (it is the tool's --threads) but the results depend on it.
+  write_file_atomic(out_dir_ + "/config.ini",
+                    fmt::format("# trained with {} threads (hashrl --threads {}): the figures are reproducible at "
+                                "the same thread count (docs/robustness.md)\n",
+                                torch::get_num_threads(), torch::get_num_threads()) +
+                        config_.to_ini());
   save_split(data_.split, out_dir_ + "/split");
 }
 
