@@ -26,7 +26,10 @@ int run_serve(const std::vector<std::string>& args) {
        "largest uploaded image, by its declared width x height (413 above), up to 2^30")
       ("batch-max", text(limits.batching.max_batch), "most images encoded in one pass, 1 to 65536")
       ("batch-window-us", text(limits.batching.window.count()),
-       "microseconds an encode waits for concurrent requests to join its batch, 0 to 1,000,000");
+       "microseconds an encode waits for concurrent requests to join its batch, 0 to 1,000,000")
+      ("index", po::value<std::string>()->default_value(limits.index),
+       "how the database is searched: flat (exact), or a FAISS binary index: BFlat, BIVF<lists>, BHNSW<M>, "
+       "BHash<b>, BHash<n>x<b> (docs/serve.md)");
   po::variables_map vm;
   if (!parse("serve", args, options, vm, "--run DIR [--port P] [--host 127.0.0.1]")) return 0;
   constexpr int64_t kMany = 1'000'000'000;
@@ -41,6 +44,7 @@ int run_serve(const std::vector<std::string>& args) {
   limits.max_image_pixels = int_flag(vm, "max-image-pixels", 1, int64_t{1} << 30);
   limits.batching.max_batch = int_flag(vm, "batch-max", 1, 65536);
   limits.batching.window = std::chrono::microseconds(int_flag(vm, "batch-window-us", 0, 1'000'000));
+  limits.index = vm["index"].as<std::string>();
 
   const std::string run_dir = vm["run"].as<std::string>();
   auto run = std::make_shared<TrainedRun>(run_dir);

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "hashrl/common/error.h"
+#include "hashrl/retrieval/faiss_index.h"
 #include "hashrl/retrieval/flat_index.h"
 
 namespace hashrl {
@@ -60,8 +61,10 @@ std::vector<Hit> BinaryIndex::range_search(const torch::Tensor& query, int64_t r
 }
 
 std::unique_ptr<BinaryIndex> make_binary_index(const std::string& description, int64_t bits) {
-  if (description == "flat") return std::make_unique<FlatBinaryIndex>(bits);
-  fail("unknown binary index '{}'; known: flat", description);
+  if (description == "flat" || description == "exact") return std::make_unique<FlatBinaryIndex>(bits);
+  if (description.rfind('B', 0) == 0) return std::make_unique<FaissBinaryIndex>(description, bits);
+  fail("unknown binary index '{}'; known: flat (or exact), and FAISS's BFlat, BIVF<lists>, BHNSW<M>, BHash<b>, "
+       "BHash<n>x<b>", description);
 }
 
 }  // namespace hashrl

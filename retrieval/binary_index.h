@@ -44,10 +44,15 @@ class BinaryIndex {
   virtual std::vector<Hit> search(const torch::Tensor& query, int64_t k) const;
   // Every item within Hamming distance `radius` of the query.
   virtual std::vector<Hit> range_search(const torch::Tensor& query, int64_t radius) const;
+
+  // Whether search() returns the true k nearest in (distance, id) order; an approximate index
+  // may miss some.
+  virtual bool exact() const { return true; }
 };
 
-// An index from its description: "flat" (exact: XOR + popcount over every item, flat_index.h).
-// Throws naming the description and the known ones.
+// An index from its description: "flat" or "exact" (ours: XOR + popcount over every item,
+// flat_index.h), or a FAISS binary factory string — "BFlat", "BIVF<lists>", "BHNSW<M>",
+// "BHash<b>", "BHash<n>x<b>" (faiss_index.h). Throws naming the description and the known ones.
 std::unique_ptr<BinaryIndex> make_binary_index(const std::string& description, int64_t bits);
 
 }  // namespace hashrl

@@ -10,6 +10,7 @@ packages=(
   libboost-program-options-dev libboost-dev
   libfmt-dev nlohmann-json3-dev libstb-dev zlib1g-dev
   librange-v3-dev              # range pipelines (protocol splits, config lists)
+  libfaiss-dev                 # FAISS binary indexes behind retrieval/BinaryIndex (CPU)
   catch2                       # v2.13, the test framework
   dataset-fashion-mnist        # the default data set
   gnuplot-nox                  # plots of the retrieval curves

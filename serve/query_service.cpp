@@ -95,7 +95,7 @@ bool starts_with(const std::string& text, const std::string& prefix) { return te
 QueryService::QueryService(std::shared_ptr<TrainedRun> run, ServiceLimits limits)
     : run_(std::move(run)),
       limits_(limits),
-      index_(make_binary_index("flat", run_->db_codes().size(1))),
+      index_(make_binary_index(limits.index, run_->db_codes().size(1))),
       items_([run = run_](const torch::Tensor& items) { return run->encode_items(items); }, limits.batching),
       features_([run = run_](const torch::Tensor& f) { return run->encode_features(f); }, limits.batching) {
   index_->add(run_->db_codes());
@@ -121,6 +121,7 @@ ServiceReply QueryService::handle(const ServiceRequest& request) {
       auto info = run_->describe();
       info["limits"] = {{"default_k", limits_.default_k}, {"max_k", limits_.max_k},
                         {"max_image_pixels", limits_.max_image_pixels}};
+      info["index"] = {{"kind", limits_.index}, {"exact", index_->exact()}};
       return {200, info, {}};
     }
     if (path == "/query") {
@@ -164,7 +165,7 @@ ServiceReply QueryService::query(const ServiceRequest& request, const std::strin
   const uint8_t* bit = bits_of_code.data_ptr<uint8_t>();
   std::string bits;
   for (int64_t j = 0; j < code.size(0); ++j) bits += bit[j] ? '1' : '0';
-  return {200, {{"code", bits}, {"k", k}, {"results", results}}, {}};
+  return {200, {{"code", bits}, {"k", k}, {"exact", index_->exact()}, {"results", results}}, {}};
 }
 
 torch::Tensor QueryService::code_of_json(const nlohmann::json& body) {

@@ -48,6 +48,8 @@ struct ServiceLimits {
   int64_t max_k = 1000;
   int64_t max_image_pixels = 4096 * 4096;  // declared size of an uploaded image, before decoding
   BatcherOptions batching;
+  // The index the database is searched with (make_binary_index): ours, exact, or a FAISS one.
+  std::string index = "flat";
 };
 
 class QueryService {

@@ -1,9 +1,11 @@
-// The binary index (retrieval/binary_index.h): its exact flat implementation against brute force,
-// and the metrics computed through it against a ranking read off its search.
+// The binary index (retrieval/binary_index.h): its exact flat implementation and FAISS's (BFlat)
+// against brute force, FAISS's approximate ones held to what they promise, and the metrics computed
+// through an index against a ranking read off its search.
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <set>
 
 #include "hashrl/retrieval/binary_index.h"
 #include "hashrl/retrieval/flat_index.h"
@@ -71,6 +73,75 @@ TEST_CASE("flat index: codes as +-1 rank like 0/1, and errors name the sizes and
   CHECK_THROWS_WITH(zero_one.search(db[0], -1), Catch::Contains("k must not be negative"));
   CHECK_THROWS_WITH(make_binary_index("hnsw", 16), Catch::Contains("'hnsw'") && Catch::Contains("known: flat"));
   CHECK_THROWS_WITH(make_binary_index("flat", 0), Catch::Contains("0"));
+}
+
+TEST_CASE("FAISS BFlat answers exactly, in (distance, id) order, codes not a multiple of 8 bits included") {
+  for (const int64_t bits : {8, 12, 48, 64, 65}) {
+    const auto db = random_codes(300, bits, bits);
+    auto index = make_binary_index("BFlat", bits);
+    index->add(db.slice(0, 0, 100));
+    index->add(db.slice(0, 100, 300));
+    CHECK(index->exact());
+    for (int64_t q = 0; q < 3; ++q) {
+      const auto query = random_codes(1, bits, 2000 + q)[0];
+      const auto expected = brute_force(db, query);
+      const auto hits = index->search(query, 50);
+      REQUIRE(hits.size() == 50);
+      for (size_t i = 0; i < hits.size(); ++i) {
+        INFO("bits " << bits << " rank " << i);
+        CHECK(hits[i].distance == expected[i].first);
+        CHECK(hits[i].id == expected[i].second);
+      }
+    }
+  }
+}
+
+TEST_CASE("FAISS's approximate indexes return true distances, in order, and report their recall") {
+  const int64_t bits = 48, n = 4000, k = 10;
+  // Clustered codes, as trained codes are: 40 centres, each item a few bits away from one.
+  auto gen = at::detail::createCPUGenerator(11);
+  const auto centres = at::randint(0, 2, {40, bits}, gen).to(torch::kUInt8);
+  const auto flips = at::rand({n, bits}, gen).lt(0.05);
+  const auto db = centres.index_select(0, at::randint(0, 40, {n}, gen)).logical_xor(flips).to(torch::kUInt8);
+  for (const char* description : {"BIVF16", "BHNSW16", "BHash12", "BHash4x12"}) {
+    auto index = make_binary_index(description, bits);
+    index->add(db);
+    CHECK_FALSE(index->exact());
+    double found = 0;
+    const int64_t queries = 20;
+    for (int64_t q = 0; q < queries; ++q) {
+      const auto query = db[q * 97];
+      const auto expected = brute_force(db, query);
+      const auto hits = index->search(query, k);
+      INFO(description << " query " << q);
+      CHECK(static_cast<int64_t>(hits.size()) <= k);
+      std::set<int64_t> ids;
+      for (size_t i = 0; i < hits.size(); ++i) {
+        CHECK(hits[i].distance == db[hits[i].id].ne(query).sum().item<int>());  // the true distance
+        if (i > 0) CHECK(std::make_pair(hits[i - 1].distance, hits[i - 1].id) < std::make_pair(hits[i].distance, hits[i].id));
+        ids.insert(hits[i].id);
+      }
+      CHECK(ids.size() == hits.size());
+      // Recall@k against the exact answer, ties at the k-th distance counted as found.
+      const int kth = expected[k - 1].first;
+      for (const auto& hit : hits) found += hit.distance <= kth ? 1 : 0;
+    }
+    const double recall = found / static_cast<double>(queries * k);
+    INFO(description << " recall@" << k << " " << recall);
+    CHECK(recall > 0.2);  // each finds at least the query itself and its near duplicates
+    // range_search stays exact, from the codes the index keeps.
+    const auto within = index->range_search(db[0], 3);
+    const auto expected = brute_force(db, db[0]);
+    CHECK(static_cast<int64_t>(within.size()) ==
+          std::count_if(expected.begin(), expected.end(), [](const auto& e) { return e.first <= 3; }));
+  }
+}
+
+TEST_CASE("a FAISS index FAISS cannot build, or cannot train on so few codes, is an error naming it") {
+  CHECK_THROWS_WITH(make_binary_index("BFoo", 16), Catch::Contains("'BFoo'") && Catch::Contains("BIVF<lists>"));
+  auto ivf = make_binary_index("BIVF64", 16);
+  CHECK_THROWS_WITH(ivf->add(random_codes(10, 16, 0)), Catch::Contains("BIVF64") && Catch::Contains("10 codes"));
+  CHECK_THROWS_WITH(make_binary_index("hnsw", 16), Catch::Contains("'hnsw'") && Catch::Contains("BHNSW<M>"));
 }
 
 TEST_CASE("the metrics rank through the index: MAP equals the mean AP of each query's search") {

@@ -311,3 +311,31 @@ TEST_CASE("image headers that declare absurd sizes are refused without overflow 
   CHECK(header->too_large);
   CHECK(header->width == 100000);
 }
+
+TEST_CASE("serve searches through the index --index names, and says whether it is exact", "[fashion][serve]") {
+  QueryService exact(shared_run(), ServiceLimits{});
+  ServiceLimits hnsw_limits;
+  hnsw_limits.index = "BHNSW16";
+  QueryService hnsw(shared_run(), hnsw_limits);
+  const auto info = hnsw.handle({"GET", "/info", "", ""});
+  CHECK(info.body["index"]["kind"] == "BHNSW16");
+  CHECK(info.body["index"]["exact"] == false);
+  CHECK(exact.handle({"GET", "/info", "", ""}).body["index"]["exact"] == true);
+  const auto a = exact.handle({"POST", "/query", "application/json", R"({"id": 5, "k": 10})"});
+  const auto b = hnsw.handle({"POST", "/query", "application/json", R"({"id": 5, "k": 10})"});
+  REQUIRE(a.status == 200);
+  REQUIRE(b.status == 200);
+  CHECK(a.body["exact"] == true);
+  CHECK(b.body["exact"] == false);
+  // Up to k hits in distance order, none nearer than the exact scan's nearest, the first no farther
+  // than its k-th (the graph may miss some of the true nearest: it is approximate).
+  const auto& hits = b.body["results"];
+  REQUIRE(!hits.empty());
+  CHECK(hits.size() <= 10);
+  for (size_t i = 1; i < hits.size(); ++i) CHECK(hits[i - 1]["distance"] <= hits[i]["distance"]);
+  CHECK(hits[0]["distance"] >= a.body["results"][0]["distance"]);
+  CHECK(hits[0]["distance"] <= a.body["results"][9]["distance"]);
+  ServiceLimits bad;
+  bad.index = "BNope";
+  CHECK_THROWS_WITH(QueryService(shared_run(), bad), Catch::Contains("'BNope'"));
+}

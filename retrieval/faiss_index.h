@@ -1,0 +1,53 @@
+#pragma once
+// FAISS's binary indexes behind BinaryIndex, chosen by FAISS's own factory strings: "BFlat",
+// "BIVF1024" (inverted lists; trained on the first codes added), "BHNSW32" (a graph), "BHash12"
+// and "BHash4x12" (hash tables on bit substrings, multi-index hashing) — sub-linear search for
+// databases of millions of codes (docs/serve.md says which for which size).
+//
+// FAISS stores a code of q bits in ceil(q / 8) bytes, its unit; the padding bits are zero in
+// queries and items alike, so distances are unchanged. The index also keeps the codes packed as
+// the exact index does (8 bytes per 64 bits), so that distances() and range_search() stay exact
+// for every kind: per code, about ceil(q / 8) + 8 ceil(q / 64) bytes plus the FAISS structure.
+//
+// BFlat is exact: search() is BinaryIndex's, (distance, id) order. The others are approximate
+// (exact() is false): search() returns up to k hits that may miss some of the true k nearest,
+// their distances true, in (distance, id) order among themselves.
+#include <memory>
+#include <string>
+
+#include "hashrl/retrieval/binary_index.h"
+#include "hashrl/retrieval/flat_index.h"
+
+namespace faiss {
+struct IndexBinary;
+}
+
+namespace hashrl {
+
+class FaissBinaryIndex final : public BinaryIndex {
+ public:
+  // Throws naming `description` when FAISS does not know it.
+  FaissBinaryIndex(std::string description, int64_t bits);
+  ~FaissBinaryIndex() override;
+
+  int64_t bits() const override { return codes_.bits(); }
+  int64_t size() const override { return codes_.size(); }
+  // An untrained index (BIVF) is trained on the first codes added, which must be enough for its
+  // lists (FAISS wants about 39 per list); too few is an error naming the index.
+  void add(const torch::Tensor& codes) override;
+  void distances(const uint64_t* query, int64_t begin, int64_t end, uint16_t* out) const override {
+    codes_.distances(query, begin, end, out);
+  }
+  std::vector<Hit> search(const torch::Tensor& query, int64_t k) const override;
+  bool exact() const override { return exact_; }
+
+  const std::string& description() const { return description_; }
+
+ private:
+  std::string description_;
+  std::unique_ptr<faiss::IndexBinary> index_;
+  FlatBinaryIndex codes_;
+  bool exact_ = false;
+};
+
+}  // namespace hashrl
