@@ -79,7 +79,9 @@ class KeyTable {
   template <class E>
   Key<E> choice(std::string name, E fallback, const Choices<E>& choices, std::string doc) {
     add({name, choice_name(fallback, choices), join_names(choice_names(choices)), std::move(doc)});
-    return Key<E>(std::move(name), fallback, [name = name, choices](const ConfigSection& s, const E& f) {
+    // `name` is copied, not moved, into the Key: the lambda captures it too, and the order in which
+    // arguments are evaluated is the compiler's (clang moved it out before the capture).
+    return Key<E>(name, fallback, [name, choices](const ConfigSection& s, const E& f) {
       return get_enum(s, name, f, choices);
     });
   }
