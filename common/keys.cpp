@@ -1,6 +1,7 @@
 #include "hashrl/common/keys.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <climits>
 
@@ -43,9 +44,7 @@ void KeyTable::add(KeyDoc doc) {
 }
 
 std::string KeyTable::join_names(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
 Key<int64_t> KeyTable::integer(std::string name, int64_t fallback, int64_t min, int64_t max, std::string doc) {
@@ -68,10 +67,7 @@ Key<bool> KeyTable::flag(std::string name, bool fallback, std::string doc) {
 }
 
 Key<std::string> KeyTable::text(std::string name, std::string fallback, std::string doc, std::string fallback_doc) {
-  add({name, fallback_doc.empty() ? fallback : fallback_doc, "", std::move(doc)});
-  return Key<std::string>(name, std::move(fallback), [name](const ConfigSection& s, const std::string& f) {
-    return s.get_string(name, f);
-  });
+  return name_of(std::move(name), std::move(fallback), "", std::move(doc), std::move(fallback_doc));
 }
 
 Key<std::string> KeyTable::name_of(std::string name, std::string fallback, std::string allowed, std::string doc,
