@@ -1,5 +1,4 @@
 // hashrl train: train an agent from a config, then encode and evaluate (see train/trainer.h).
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -7,34 +6,10 @@
 #include "cli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/retrieval/report.h"
+#include "hashrl/train/stop_on_signal.h"
 #include "hashrl/train/trainer.h"
 
 namespace hashrl::cli {
-namespace {
-
-// Ctrl-C or a TERM from a scheduler: checkpoint after the step in progress and exit. A second
-// signal takes the default action at once.
-Trainer* g_training = nullptr;
-extern "C" void stop_training(int signal) {
-  std::signal(signal, SIG_DFL);
-  if (g_training) g_training->request_stop();
-}
-
-// Routes the signals to `trainer` while it trains, and only then.
-struct StopOnSignal {
-  explicit StopOnSignal(Trainer& trainer) {
-    g_training = &trainer;
-    std::signal(SIGINT, stop_training);
-    std::signal(SIGTERM, stop_training);
-  }
-  ~StopOnSignal() {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    g_training = nullptr;
-  }
-};
-
-}  // namespace
 
 int run_train(const std::vector<std::string>& args) {
   po::options_description options("hashrl train");

@@ -4,7 +4,6 @@
 #include <torch/version.h>
 #include <fmt/format.h>
 
-#include <cctype>
 #include <cstring>
 #include <iostream>
 
@@ -28,17 +27,6 @@ void print_help() {
                "               (Haswell, SkylakeX, ...) asks for one. OPENBLAS_CORETYPE, when set, wins.\n"
                "  --version    the version, the BLAS kernel and the thread count\n"
                "  --help       this list; `hashrl COMMAND --help` for one command\n";
-}
-
-// LibTorch's messages carry a C++ stack trace ("Exception raised from ... frame #0 ..."), also when
-// they arrive wrapped in another exception type: a user gets the sentence, not the frames.
-std::string without_backtrace(std::string message) {
-  for (const char* marker : {"Exception raised from ", "frame #0"}) {
-    const auto at = message.find(marker);
-    if (at != std::string::npos) message.erase(at);
-  }
-  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
-  return message;
 }
 
 // Takes "--name V" or "--name=V" off the front of `args` into `value`; false when it is not there.
@@ -98,9 +86,9 @@ int main(int argc, char** argv) {
     } catch (const hashrl::Error& e) {
       std::cerr << "hashrl " << name << ": " << e.what() << "\n";
     } catch (const c10::Error& e) {
-      std::cerr << "hashrl " << name << ": " << without_backtrace(e.what_without_backtrace()) << "\n";
+      std::cerr << "hashrl " << name << ": " << hashrl::without_backtrace(e.what_without_backtrace()) << "\n";
     } catch (const std::exception& e) {
-      std::cerr << "hashrl " << name << ": " << without_backtrace(e.what()) << "\n";
+      std::cerr << "hashrl " << name << ": " << hashrl::without_backtrace(e.what()) << "\n";
     }
     return 1;
   }

@@ -29,6 +29,10 @@ template <typename... Args>
   throw Error(fmt::format(format, std::forward<Args>(args)...));
 }
 
+// LibTorch's messages carry a C++ stack trace ("Exception raised from ... frame #0 ..."), also when
+// they arrive wrapped in another exception type: a user gets the sentence, not the frames.
+std::string without_backtrace(std::string message);
+
 }  // namespace hashrl
 
 // Tensor shapes (t.sizes()) in messages, printed as [3, 4].
