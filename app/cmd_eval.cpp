@@ -5,7 +5,6 @@
 #include "cli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
-#include "hashrl/retrieval/flat_index.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/retrieval/report.h"
 #include "hashrl/train/trainer.h"
@@ -37,23 +36,13 @@ int run_eval(const std::vector<std::string>& args) {
                                   {"plot-format", "plot_format"}})
     flags.set(std::string("eval.") + key, path(flag), std::string("--") + flag);
   const EvalSettings settings = EvalSettings::from_config(ConfigSection(flags, "eval"));
-  const auto qc = pack_codes(load_npy(path("query-codes")), path("query-codes"));
-  auto dc = pack_codes(load_npy(path("db-codes")), path("db-codes"));
-  const auto ql_raw = load_npy(path("query-labels")), dl_raw = load_npy(path("db-labels"));
-  // Class ids on both sides must share one label width, or 1-hot vectors would not line up.
-  const int64_t width = std::max(label_width(ql_raw, path("query-labels")), label_width(dl_raw, path("db-labels")));
-  const auto ql = pack_labels(ql_raw, path("query-labels"), ql_raw.dim() == 1 ? width : 0);
-  const auto dl = pack_labels(dl_raw, path("db-labels"), dl_raw.dim() == 1 ? width : 0);
-  if (qc.bits != dc.bits)
-    fail("'{}' holds {}-bit codes but '{}' holds {}-bit codes", path("query-codes"), qc.bits, path("db-codes"), dc.bits);
-  if (qc.rows != ql.rows)
-    fail("'{}' holds {} codes but '{}' holds {} labels", path("query-codes"), qc.rows, path("query-labels"), ql.rows);
-  if (dc.rows != dl.rows)
-    fail("'{}' holds {} codes but '{}' holds {} labels", path("db-codes"), dc.rows, path("db-labels"), dl.rows);
-  if (ql.bits != dl.bits)
-    fail("'{}' has {} label columns but '{}' has {}", path("query-labels"), ql.bits, path("db-labels"), dl.bits);
-
-  const auto metrics = evaluate_retrieval(qc, ql, FlatBinaryIndex(std::move(dc)), dl, settings.metrics);
+  RetrievalInputNames names;
+  names.query_codes = path("query-codes");
+  names.query_labels = path("query-labels");
+  names.db_codes = path("db-codes");
+  names.db_labels = path("db-labels");
+  const auto metrics = evaluate_retrieval(load_npy(names.query_codes), load_npy(names.query_labels),
+                                          load_npy(names.db_codes), load_npy(names.db_labels), settings.metrics, names);
   auto report = to_json(metrics);
   if (vm.count("plots")) {
     PlotOptions plot;

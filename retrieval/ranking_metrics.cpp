@@ -229,12 +229,22 @@ RetrievalMetrics evaluate_retrieval(const PackedBits& qc, const PackedBits& ql, 
 
 RetrievalMetrics evaluate_retrieval(const torch::Tensor& query_codes, const torch::Tensor& query_labels,
                                     const torch::Tensor& db_codes, const torch::Tensor& db_labels,
-                                    const EvalOptions& options) {
-  const int64_t width = std::max(label_width(query_labels, "query labels"), label_width(db_labels, "database labels"));
-  const FlatBinaryIndex db(pack_codes(db_codes, "database codes"));
-  return evaluate_retrieval(pack_codes(query_codes, "query codes"),
-                            pack_labels(query_labels, "query labels", query_labels.dim() == 1 ? width : 0), db,
-                            pack_labels(db_labels, "database labels", db_labels.dim() == 1 ? width : 0), options);
+                                    const EvalOptions& options, const RetrievalInputNames& names) {
+  const auto qc = pack_codes(query_codes, names.query_codes);
+  auto dc = pack_codes(db_codes, names.db_codes);
+  const int64_t width =
+      std::max(label_width(query_labels, names.query_labels), label_width(db_labels, names.db_labels));
+  const auto ql = pack_labels(query_labels, names.query_labels, query_labels.dim() == 1 ? width : 0);
+  const auto dl = pack_labels(db_labels, names.db_labels, db_labels.dim() == 1 ? width : 0);
+  if (qc.bits != dc.bits)
+    fail("'{}' holds {}-bit codes but '{}' holds {}-bit codes", names.query_codes, qc.bits, names.db_codes, dc.bits);
+  if (qc.rows != ql.rows)
+    fail("'{}' holds {} codes but '{}' holds {} labels", names.query_codes, qc.rows, names.query_labels, ql.rows);
+  if (dc.rows != dl.rows)
+    fail("'{}' holds {} codes but '{}' holds {} labels", names.db_codes, dc.rows, names.db_labels, dl.rows);
+  if (ql.bits != dl.bits)
+    fail("'{}' has {} label columns but '{}' has {}", names.query_labels, ql.bits, names.db_labels, dl.bits);
+  return evaluate_retrieval(qc, ql, FlatBinaryIndex(std::move(dc)), dl, options);
 }
 
 }  // namespace hashrl

@@ -61,10 +61,17 @@ RetrievalMetrics evaluate_retrieval(const PackedBits& query_codes, const PackedB
                                     const BinaryIndex& index, const PackedBits& db_labels,
                                     const EvalOptions& options = {});
 
+// What the four tensors of evaluate_retrieval are called in its errors (`hashrl eval`: file names).
+struct RetrievalInputNames {
+  std::string query_codes = "query codes", query_labels = "query labels";
+  std::string db_codes = "database codes", db_labels = "database labels";
+};
+
 // The same with tensors, over an exact index: codes 0/1 or +-1 [n, q]; labels as class ids [n] or
-// multi-hot [n, L].
+// multi-hot [n, L] (class ids on both sides share one label width). Throws naming the tensors
+// when code lengths, counts or label widths disagree.
 RetrievalMetrics evaluate_retrieval(const torch::Tensor& query_codes, const torch::Tensor& query_labels,
                                     const torch::Tensor& db_codes, const torch::Tensor& db_labels,
-                                    const EvalOptions& options = {});
+                                    const EvalOptions& options = {}, const RetrievalInputNames& names = {});
 
 }  // namespace hashrl
