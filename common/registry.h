@@ -33,6 +33,12 @@ class Registry {
     entries_[name] = Entry{std::move(factory), std::move(summary), keys};
   }
 
+  // Unregisters `name` (a Python session that redefines a component registers it again); throws
+  // naming it when it is not registered.
+  void remove(const std::string& name) {
+    if (!entries_.erase(name)) fail("{} '{}' is not registered", what_, name);
+  }
+
   bool contains(const std::string& name) const { return entries_.count(name) > 0; }
 
   Product create(const std::string& name, Args... args) const {
