@@ -137,7 +137,7 @@ TEST_CASE("+-1 codes and one-hot labels give the same numbers as 0/1 codes and c
 TEST_CASE("bad retrieval input is an error that says what disagrees") {
   Ranked r;
   CHECK_THROWS_WITH(evaluate_retrieval(r.qc, r.ql, codes({{0, 0, 1}}), torch::tensor({0}, torch::kInt64)),
-                    Catch::Contains("bits"));
+                    Catch::Contains("'query codes' holds 2-bit codes but 'database codes' holds 3-bit codes"));
   CHECK_THROWS_WITH(evaluate_retrieval(r.qc, r.ql, r.dc, torch::tensor({0, 1}, torch::kInt64)),
                     Catch::Contains("database labels"));
   CHECK_THROWS_WITH(pack_codes(torch::tensor({{0.5, 1.0}}), "q.npy"), Catch::Contains("q.npy"));
