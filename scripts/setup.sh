@@ -16,6 +16,7 @@ packages=(
   gnuplot-nox                  # plots of the retrieval curves
   wrk                          # bench/serve_load.sh: the HTTP load test
   python3-torchvision          # tests only: the VGG round trip against torchvision (system python3)
+  pybind11-dev python3-dev python3-pytest   # the Python module (system python3, which has torch)
   clang-14 libclang-rt-14-dev llvm-14   # scripts/sanitize.sh and fuzz.sh: ASan, UBSan, libFuzzer, symbolizer
 )
 

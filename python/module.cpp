@@ -1,0 +1,43 @@
+// hashrl._core, the compiled half of the Python package `hashrl` (python/hashrl/__init__.py is the
+// other). Errors: hashrl's own become hashrl.Error (a ValueError) with the C++ message; LibTorch's
+// become RuntimeError without the C++ stack trace.
+#include <c10/util/Exception.h>
+
+#include "bindings.h"
+#include "hashrl/common/blas_core.h"
+#include "hashrl/common/error.h"
+
+PYBIND11_MODULE(_core, m) {
+  namespace py = pybind11;
+  using namespace hashrl::python;
+  m.doc() = "hashrl: learning to hash as reinforcement learning (DRLIH)";
+  m.attr("__version__") = HASHRL_VERSION;
+
+  static py::exception<hashrl::Error> error(m, "Error", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const hashrl::Error& e) {
+      error(e.what());
+    } catch (const c10::Error& e) {
+      PyErr_SetString(PyExc_RuntimeError, hashrl::without_backtrace(e.what_without_backtrace()).c_str());
+    }
+  });
+
+  bind_config(m);
+  bind_env(m);
+  bind_components(m);
+  bind_toolkit(m);
+
+  m.def("blas_advice", [] {
+    // The process has one OpenBLAS, loaded with torch before this module: it cannot be re-executed
+    // as the CLI does, only told how to start faster.
+    const auto name = hashrl::choose_blas_core(hashrl::blas_core_name(), hashrl::CpuFeatures::detect(),
+                                               hashrl::BlasCoreRequest::from_environment(),
+                                               std::getenv("OPENBLAS_CORETYPE") != nullptr);
+    return name.empty() ? std::string()
+                        : "OpenBLAS runs its " + hashrl::blas_core_name() + " kernel on a CPU that can run " + name +
+                              ": start Python with OPENBLAS_CORETYPE=" + name + " for faster matrix products";
+  }, "a line of advice when OpenBLAS fell back to a slow kernel, else ''");
+  m.def("blas", &hashrl::describe_blas, "the BLAS library and kernel in use ('OpenBLAS SkylakeX')");
+}

@@ -1,0 +1,126 @@
+"""hashrl.make_env and hashrl.Env: the Gymnasium-style loop, spaces, seeds, sharing and errors."""
+import pytest
+import torch
+
+import hashrl
+from conftest import synthetic
+
+
+def run_episode(env, seed, actions):
+    obs, _ = env.reset(seed=seed)
+    rewards = []
+    for action in actions:
+        obs, reward, terminated, truncated, info = env.step(action)
+        rewards.append(reward)
+    assert bool(terminated.all())
+    return obs, torch.stack(rewards)
+
+
+def test_spec_and_spaces(env):
+    spec = env.spec
+    assert (spec.name, spec.code_length, spec.group_size, spec.batch_size) == ("HashEnv-v0", 12, 4, 8)
+    assert (spec.rows_per_episode, spec.feature_dim, spec.num_steps, spec.num_rows) == (3, 16, 3, 24)
+    assert spec.device == torch.device("cpu")
+    assert spec.reward_terms == ["group", "global"]
+    assert env.action_space.shape == (24, 4)
+    assert env.action_space.dtype == torch.float32
+    assert set(env.observation_space) == {"features", "bits"}
+    assert env.observation_space["bits"].shape == (24, 12)
+    assert env.observation_space["features"].shape == (24, 16)
+
+
+def test_reset_and_step_shapes_and_dtypes(env):
+    obs, info = env.reset(seed=1)
+    assert obs["features"].shape == (24, 16) and obs["features"].dtype == torch.float32
+    assert obs["bits"].shape == (24, 12) and obs["step"] == 0
+    assert set(info) == {"anchor", "positive", "negative"}
+    assert env.observation_space["features"].contains(obs["features"])
+    for step in range(3):
+        action = env.action_space.sample()
+        assert env.action_space.contains(action)
+        obs, reward, terminated, truncated, info = env.step(action)
+        assert obs["step"] == step + 1
+        assert reward.shape == (8,) and reward.dtype == torch.float32
+        assert terminated.dtype == torch.bool and truncated.dtype == torch.bool
+        assert bool(terminated.all()) == (step == 2) and not bool(truncated.any())
+        assert torch.equal(reward, info["group_reward"] + info["global_reward"])
+        assert torch.equal(obs["bits"][:, step * 4:(step + 1) * 4], action)
+
+
+def test_same_seed_same_episode(env):
+    torch.manual_seed(0)
+    actions = [env.action_space.sample() for _ in range(3)]
+    obs_a, rewards_a = run_episode(env, 7, actions)
+    obs_b, rewards_b = run_episode(env, 7, actions)
+    assert torch.equal(obs_a["features"], obs_b["features"])
+    assert torch.equal(rewards_a, rewards_b)
+    obs_c, _ = run_episode(env, 8, actions)
+    assert not torch.equal(obs_a["features"], obs_c["features"])
+
+
+def test_actions_as_pair_or_dict(env):
+    env.reset(seed=0)
+    bits = torch.ones(24, 4)
+    probs = torch.full((24, 4), 0.9)
+    env.step((bits, probs))
+    env.step({"bits": bits, "probs": probs})
+    env.step({"bits": bits})
+
+
+def test_observations_are_shared_not_copied(env):
+    # The env keeps its features for the whole episode: a copy anywhere would change the pointer.
+    obs, _ = env.reset(seed=0)
+    pointer = obs["features"].data_ptr()
+    for _ in range(3):
+        obs, reward, *_ = env.step(env.action_space.sample())
+        assert obs["features"].data_ptr() == pointer
+
+
+def test_a_wrong_action_shape_is_an_error_naming_the_space(env):
+    env.reset(seed=0)
+    with pytest.raises(hashrl.Error, match=r"action\.bits does not fit"):
+        env.step(torch.zeros(24, 5))
+    with pytest.raises(hashrl.Error, match="must be a torch.Tensor"):
+        env.step([[0, 1]] * 2)
+
+
+def test_a_step_after_the_end_is_an_error(env):
+    run_episode(env, 0, [torch.zeros(24, 4)] * 3)
+    with pytest.raises(hashrl.Error, match="after the episode ended"):
+        env.step(torch.zeros(24, 4))
+
+
+def test_a_bad_config_key_is_an_error_naming_it():
+    with pytest.raises(hashrl.Error, match="'env.code_lenght'"):
+        hashrl.make_env("HashEnv-v0", synthetic(**{"env.code_lenght": 16}))
+    with pytest.raises(hashrl.Error, match="env.code_length"):
+        hashrl.make_env("HashEnv-v0", synthetic(code_length=10, group_size=4))
+    with pytest.raises(hashrl.Error, match="unknown env 'NoSuchEnv'"):
+        hashrl.make_env("NoSuchEnv", synthetic())
+
+
+def test_config_as_ini_text_path_or_overrides(tmp_path):
+    text = hashrl.resolve_config(synthetic())
+    assert "[data.synthetic]" in text
+    path = tmp_path / "env.ini"
+    path.write_text(text)
+    for config in (text, str(path), path):
+        env = hashrl.make_env(config=config, overrides={"env.batch_size": 4})
+        assert env.spec.batch_size == 4
+        env.close()
+    with pytest.raises(hashrl.Error, match="nothing.ini"):
+        hashrl.make_env("HashEnv-v0", str(tmp_path / "nothing.ini"))
+
+
+def test_close(config):
+    env = hashrl.make_env("HashEnv-v0", config)
+    env.close()
+    assert env.closed
+    with pytest.raises(hashrl.Error, match="closed"):
+        env.reset()
+
+
+def test_check_env_passes(env):
+    report = hashrl.check_env(env, seed=2)
+    assert report.ok, report.summary()
+    assert len(report.passed) > 5
