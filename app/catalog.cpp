@@ -8,6 +8,7 @@
 
 #include "hashrl/agents/agent.h"
 #include "hashrl/agents/classic/hasher.h"
+#include "hashrl/common/plugins.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/encoders/encoder.h"
 #include "hashrl/env/env_registry.h"
@@ -109,6 +110,10 @@ std::string config_doc() {
          kinds(optimizer_registry());
   out += section("train", "A run resumes exactly from its last checkpoint (docs/robustness.md).", train_keys());
   out += section("eval", "The retrieval evaluation at the end of a run (docs/metrics.md).", eval_keys());
+  out += section("plugins",
+                 "Shared libraries that add components (`hashrl --plugin LIB.so` does the same; "
+                 "docs/extending.md, \"Plugins\"). A run records every plugin it loaded here.",
+                 plugin_keys());
   out += R"(
 ## Experiment files (`hashrl experiment`)
 

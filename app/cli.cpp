@@ -7,6 +7,7 @@
 #include "catalog.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/parse_number.h"
+#include "hashrl/common/plugins.h"
 
 namespace hashrl::cli {
 
@@ -44,6 +45,7 @@ void add_config_options(po::options_description& options) {
 
 Config config_from(const po::variables_map& vm) {
   Config config = vm.count("config") ? Config::from_file(vm["config"].as<std::string>()) : Config();
+  load_plugins(config);  // before any kind is looked up: a plugin may provide it
   const auto kinds = kind_choices(config);
   if (vm.count("unset"))
     for (const auto& key : vm["unset"].as<std::vector<std::string>>()) config.unset(key);
@@ -52,6 +54,7 @@ Config config_from(const po::variables_map& vm) {
   // A kind switched on the command line leaves the file's keys of the old kind behind: dropped,
   // with a notice, rather than failing as keys nothing reads.
   for (const auto& notice : drop_replaced_kind_keys(config, kinds)) std::cerr << notice << "\n";
+  load_plugins(config);  // any that --set plugins.load added
   return config;
 }
 

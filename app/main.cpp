@@ -11,13 +11,15 @@
 #include "hashrl/common/allocator.h"
 #include "hashrl/common/blas_core.h"
 #include "hashrl/common/error.h"
+#include "hashrl/common/plugins.h"
 #include "hashrl/common/threads.h"
 
 namespace {
 
 void print_help() {
   std::cout << "hashrl: learning to hash as reinforcement learning (DRLIH)\n\n"
-               "usage: hashrl [--threads N] [--blas-core auto|keep|NAME] COMMAND [options]\n\ncommands:\n";
+               "usage: hashrl [--threads N] [--blas-core auto|keep|NAME] [--plugin LIB.so ...] COMMAND [options]\n\n"
+               "commands:\n";
   for (const auto& c : hashrl::cli::commands()) std::cout << fmt::format("  {:<10} {}\n", c.name, c.summary);
   std::cout << "\nglobal options:\n"
                "  --threads N  LibTorch intra-op threads, 1 to 4 x the cores (default: every core)\n"
@@ -25,6 +27,9 @@ void print_help() {
                "               OpenBLAS kernel: auto (default) replaces a pre-AVX fallback on a CPU with\n"
                "               AVX2 or AVX-512 by the best kernel for it; keep never changes it; NAME\n"
                "               (Haswell, SkylakeX, ...) asks for one. OPENBLAS_CORETYPE, when set, wins.\n"
+               "  --plugin LIB.so\n"
+               "               load a shared library whose registrations add agents, rewards, learners,\n"
+               "               readers... (repeatable; the config key plugins.load does the same)\n"
                "  --version    the version, the BLAS kernel and the thread count\n"
                "  --help       this list; `hashrl COMMAND --help` for one command\n";
 }
@@ -50,12 +55,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   int threads = 0;
   hashrl::BlasCoreRequest blas;
+  std::vector<std::string> plugins;
   try {
     for (std::string value;;) {
       if (take_global_option(args, "--threads", value))
         threads = hashrl::parse_thread_count(value);
       else if (take_global_option(args, "--blas-core", value))
         blas = hashrl::BlasCoreRequest::parse(value);
+      else if (take_global_option(args, "--plugin", value))
+        plugins.push_back(value.empty() ? throw hashrl::Error("--plugin needs a shared library's path") : value);
       else
         break;
     }
@@ -66,6 +74,12 @@ int main(int argc, char** argv) {
   // First, before any work: this may replace the process with one on a faster BLAS kernel.
   const std::string blas_note = hashrl::ensure_fast_blas(argv, blas);
   if (!blas_note.empty()) std::cerr << blas_note << "\n";
+  try {
+    for (const auto& plugin : plugins) hashrl::load_plugin(plugin);
+  } catch (const hashrl::Error& e) {
+    std::cerr << "hashrl: " << e.what() << "\n";
+    return 1;
+  }
   if (!args.empty() && args.front() == "--version") {
     std::cout << fmt::format("hashrl {}, LibTorch {}, {}, {} threads\n", hashrl::cli::kVersion, TORCH_VERSION,
                              hashrl::describe_blas(), hashrl::configure_threads(threads));

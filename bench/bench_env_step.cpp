@@ -99,6 +99,6 @@ int main(int argc, char** argv) {
              "extra us", "C++ reset", "Py reset");
   const std::string source = hashrl::paths::kSourceDir;
   compare("drlih-cpu (batch 16)", source + "/configs/drlih-cpu.ini", threads, episodes, rounds);
-  compare("synthetic (batch 8)", source + "/tests/python/synthetic.ini", threads, episodes * 10, rounds);
+  compare("synthetic (batch 8)", source + "/tests/synthetic.ini", threads, episodes * 10, rounds);
   return 0;
 }

@@ -51,3 +51,29 @@ function(hashrl_add_library folder)
   install(DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/" DESTINATION include/hashrl/${folder}
     FILES_MATCHING PATTERN "*.h")
 endfunction()
+
+# Links every layer library whole into `target` (the hashrl tool, the Python module) and exports
+# their symbols: a plugin (common/plugins.h) is built against the headers alone and resolves every
+# hashrl function it calls against the process that loads it, so the linker may drop nothing that
+# a plugin could call, and the registrations beside each implementation always run.
+function(hashrl_link_all_layers target)
+  set(archives)
+  foreach(layer ${HASHRL_LAYERS})
+    list(APPEND archives "$<TARGET_FILE:hashrl_${layer}>")
+  endforeach()
+  target_link_options(${target} PRIVATE "LINKER:--whole-archive" ${archives} "LINKER:--no-whole-archive"
+    "LINKER:--export-dynamic")
+endfunction()
+
+# hashrl::plugin: what a plugin compiles against — the installed headers and the libraries their
+# inline code needs (LibTorch, fmt, nlohmann-json, range-v3) — and no layer library.
+function(hashrl_plugin_target)
+  add_library(hashrl_plugin INTERFACE)
+  add_library(hashrl::plugin ALIAS hashrl_plugin)
+  set_target_properties(hashrl_plugin PROPERTIES EXPORT_NAME plugin)
+  target_include_directories(hashrl_plugin INTERFACE
+    $<BUILD_INTERFACE:${CMAKE_BINARY_DIR}/include>
+    $<INSTALL_INTERFACE:include>)
+  target_link_libraries(hashrl_plugin INTERFACE torch fmt::fmt nlohmann_json::nlohmann_json range-v3::range-v3)
+  install(TARGETS hashrl_plugin EXPORT hashrlTargets)
+endfunction()

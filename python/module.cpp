@@ -2,10 +2,12 @@
 // other). Errors: hashrl's own become hashrl.Error (a ValueError) with the C++ message; LibTorch's
 // become RuntimeError without the C++ stack trace.
 #include <c10/util/Exception.h>
+#include <dlfcn.h>
 
 #include "bindings.h"
 #include "hashrl/common/blas_core.h"
 #include "hashrl/common/error.h"
+#include "hashrl/common/plugins.h"
 
 PYBIND11_MODULE(_core, m) {
   namespace py = pybind11;
@@ -24,6 +26,12 @@ PYBIND11_MODULE(_core, m) {
     }
   });
 
+  // Python loaded this module with RTLD_LOCAL; a plugin (common/plugins.h) resolves hashrl's
+  // functions against the process, so this module's symbols are made global first.
+  Dl_info self;
+  if (::dladdr(reinterpret_cast<void*>(&hashrl::load_plugin), &self) && self.dli_fname)
+    ::dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
+
   bind_config(m);
   bind_env(m);
   bind_components(m);
@@ -39,5 +47,7 @@ PYBIND11_MODULE(_core, m) {
                         : "OpenBLAS runs its " + hashrl::blas_core_name() + " kernel on a CPU that can run " + name +
                               ": start Python with OPENBLAS_CORETYPE=" + name + " for faster matrix products";
   }, "a line of advice when OpenBLAS fell back to a slow kernel, else ''");
+  m.def("load_plugin", &hashrl::load_plugin, py::arg("path"),
+        "loads a C++ plugin (a shared library whose registrations add components), as hashrl --plugin does");
   m.def("blas", &hashrl::describe_blas, "the BLAS library and kernel in use ('OpenBLAS SkylakeX')");
 }

@@ -5,6 +5,7 @@
 
 #include "bindings.h"
 #include "hashrl/common/error.h"
+#include "hashrl/common/plugins.h"
 
 namespace hashrl::python {
 
@@ -48,6 +49,7 @@ Config to_config(const py::handle& config, const py::handle& overrides) {
          py::str(py::type::of(config).attr("__name__")).cast<std::string>());
   }
   if (!overrides.is_none()) apply_dict(out, overrides, "overrides");
+  load_plugins(out);  // plugins.load, before anything looks a kind up
   return out;
 }
 

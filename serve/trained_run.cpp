@@ -5,6 +5,7 @@
 #include "hashrl/common/config.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
+#include "hashrl/common/plugins.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/env/env_registry.h"
 #include "hashrl/train/checkpoint.h"
@@ -13,7 +14,8 @@
 namespace hashrl {
 
 TrainedRun::TrainedRun(const std::string& run_dir) : run_dir_(run_dir) {
-  const Config config = Config::from_file(run_dir + "/config.ini");
+  Config config = Config::from_file(run_dir + "/config.ini");
+  load_plugins(config);  // the components of a run trained with plugins
   // The data set is read only to rebuild the env (its training split, the input shape); the
   // database itself is served from the codes the run wrote.
   const LoadedData data = load_data(ConfigSection(config, "data"));

@@ -30,6 +30,20 @@ TEST_CASE("hashrl --help lists the subcommands, and an unknown one fails") {
   CHECK(test::run_hashrl("--threads 0 data").first != 0);
 }
 
+TEST_CASE("a plugin that does not load is an error naming it and the loader's reason") {
+  // (tests/plugin_out_of_tree.sh loads real ones.)
+  const auto missing = test::run_hashrl("--plugin /nowhere/libmine.so list");
+  CHECK(missing.first == 1);
+  CHECK(missing.second.find("plugin '/nowhere/libmine.so' did not load") != std::string::npos);
+  CHECK(missing.second.find("No such file") != std::string::npos);
+  const auto bare = test::run_hashrl("--plugin libmine.so list");
+  CHECK(bare.second.find("write ./NAME") != std::string::npos);
+  // Not a shared library at all.
+  const auto text = test::run_hashrl(std::string("--plugin ") + paths::kSourceDir + "/README.md list");
+  CHECK(text.first == 1);
+  CHECK(text.second.find("README.md' did not load") != std::string::npos);
+}
+
 TEST_CASE("docs/config.md is what hashrl train --help-config generates from the key tables") {
   const auto [status, out] = test::run_hashrl("train --help-config");
   REQUIRE(status == 0);

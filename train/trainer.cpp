@@ -9,6 +9,7 @@
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
 #include "hashrl/common/npy.h"
+#include "hashrl/common/plugins.h"
 #include "hashrl/common/progress.h"
 #include "hashrl/env/env_registry.h"
 #include "hashrl/retrieval/plots.h"
@@ -77,6 +78,7 @@ RunSettings RunSettings::from_config(const Config& config) {
 }
 
 Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)), out_dir_(std::move(out_dir)) {
+  load_plugins(config_);  // before any component is built; config.ini then names them
   const auto settings = RunSettings::from_config(config_);
   train_ = settings.train;
   eval_ = settings.eval;

@@ -11,7 +11,7 @@ import pytest
 import hashrl
 
 
-SYNTHETIC_INI = os.path.join(os.path.dirname(__file__), "synthetic.ini")
+SYNTHETIC_INI = os.path.join(os.path.dirname(__file__), "..", "synthetic.ini")
 
 
 def synthetic(code_length=12, group_size=4, batch_size=8, **more):
