@@ -1,5 +1,6 @@
 #include "hashrl/agents/agent.h"
 
+#include "hashrl/agents/bernoulli.h"
 #include "hashrl/agents/hasher_agent.h"
 #include "hashrl/agents/policy_agent.h"
 #include <fmt/ranges.h>
@@ -25,6 +26,27 @@ std::shared_ptr<Agent> make_hasher_agent(const Config& config, const EnvSpec& sp
 }
 
 }  // namespace
+
+std::vector<AgentStep> Agent::evaluate(const std::vector<Observation>& observations, const std::vector<Action>& actions,
+                                       RecurrentState state) {
+  if (observations.size() != actions.size())
+    fail("Agent::evaluate: {} observations but {} actions; give one action per observation", observations.size(),
+         actions.size());
+  std::vector<AgentStep> scored;
+  for (size_t t = 0; t < observations.size(); ++t) {
+    // Greedy: the probabilities are the same in either mode, and a greedy act draws nothing from
+    // the generator, so scoring leaves the sampling stream where it was.
+    auto [step, next] = act(observations[t], state, ActMode::kGreedy);
+    const auto& bits = actions[t].bits;
+    if (!bits.sizes().equals(step.action.probs.sizes()))
+      fail("Agent::evaluate: stored bits of step {} are {} but the agent's probabilities are {}", t, bits.sizes(),
+           step.action.probs.sizes());
+    const auto& probs = step.action.probs;
+    scored.push_back(AgentStep{Action{bits, probs}, bernoulli_log_prob(probs, bits), bernoulli_entropy(probs)});
+    state = std::move(next);
+  }
+  return scored;
+}
 
 void Agent::fit(const torch::Tensor&, const torch::Tensor&) {
   fail("this agent is trained by gradient steps, not fitted in closed form");

@@ -37,6 +37,20 @@ class Agent {
   virtual std::pair<AgentStep, RecurrentState> act(const Observation& obs, const RecurrentState& state,
                                                    ActMode mode) = 0;
 
+  // Scores stored actions under the current parameters: for each step t, the log-probability and
+  // entropy of `actions[t].bits` taken at `observations[t]` (as a rollout recorded them), from
+  // `state` (initial_state(observations[0]) for a whole episode). Teacher-forced: the agent steps
+  // through the episode on the stored bits, never on draws of its own, so a learner that updates
+  // several times on one rollout (PPO's ratio) gets exact figures. Returns one AgentStep per step,
+  // its action the stored bits with the current probabilities.
+  //
+  // The default runs act() greedily on each stored observation, whose `bits` already hold the
+  // stored bits emitted before it, and scores the stored bits under the probabilities it returns:
+  // exact for every agent whose recurrent state does not carry bits it drew itself (all the
+  // built-ins). An agent whose state does must override it; check_agent compares the two.
+  virtual std::vector<AgentStep> evaluate(const std::vector<Observation>& observations,
+                                          const std::vector<Action>& actions, RecurrentState state);
+
   // The module that holds the agent's parameters: trained, checkpointed, moved to a device.
   virtual torch::nn::Module& module() = 0;
 

@@ -18,6 +18,7 @@ Trajectory rollout(Env& env, Agent& agent, ActMode mode, std::optional<uint64_t>
   for (int64_t t = 0; t < spec.num_steps(); ++t) {
     auto [step, next] = agent.act(obs, state, mode);
     auto result = env.step(step.action);
+    trajectory.observations.push_back(obs);
     probs.push_back(step.action.probs);
     trajectory.steps.push_back(std::move(step));
     trajectory.rewards.push_back(result.reward);

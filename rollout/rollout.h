@@ -14,6 +14,7 @@ struct Trajectory {
   int64_t batch_size = 0;            // B episodes (EnvSpec::batch_size)
   int64_t rows_per_episode = 1;      // rows r * B + i belong to episode i (EnvSpec)
   torch::Tensor features;            // the observed features [rows, D] (what a critic reads)
+  std::vector<Observation> observations;  // what each step acted on (Agent::evaluate rescores them)
   std::vector<AgentStep> steps;      // one per action group: actions, log-probs [rows], entropies [rows]
   // [B] each, one per step: the reward and its two typed terms (StepResult)
   std::vector<torch::Tensor> rewards, group_rewards, global_rewards;

@@ -68,15 +68,38 @@ CheckReport check_agent(Agent& agent, Env& env, uint64_t seed, int64_t draws) {
     // An episode runs to the end on the agent's own state.
     int64_t steps = 0;
     bool terminated = false;
+    std::vector<Observation> observations;
+    std::vector<Action> actions;
+    std::vector<AgentStep> acted;
+    const auto first_state = state;
     for (int64_t t = 0; t < spec.num_steps(); ++t) {
       auto [s, ns] = agent.act(obs, state, ActMode::kSample);
       auto result = env.step(s.action);
+      observations.push_back(obs);
+      actions.push_back(s.action);
+      acted.push_back(s);
       obs = result.observation;
       state = ns;
       terminated = result.terminated.all().item<bool>();
       ++steps;
     }
     check.expect(terminated && steps == spec.num_steps(), "an episode ends after q / k actions");
+
+    // Stored actions scored again, teacher-forced, give what act() gave when it drew them.
+    const auto scored = agent.evaluate(observations, actions, first_state);
+    double log_prob_gap = 0, entropy_gap = 0;
+    bool shapes = scored.size() == acted.size();
+    for (size_t t = 0; shapes && t < scored.size(); ++t) {
+      shapes = scored[t].log_prob.sizes() == acted[t].log_prob.sizes() &&
+               scored[t].entropy.sizes() == acted[t].entropy.sizes();
+      if (!shapes) break;
+      log_prob_gap = std::max(log_prob_gap, (scored[t].log_prob - acted[t].log_prob).abs().max().item<double>());
+      entropy_gap = std::max(entropy_gap, (scored[t].entropy - acted[t].entropy).abs().max().item<double>());
+    }
+    check.expect(shapes, "evaluate() scores every step, [rows] each");
+    check.expect(shapes && log_prob_gap <= 1e-4 && entropy_gap <= 1e-4,
+                 "evaluate() on the stored bits equals act()'s log_prob and entropy",
+                 fmt::format("largest gaps: log_prob {:.3g}, entropy {:.3g}", log_prob_gap, entropy_gap));
   });
   return report;
 }

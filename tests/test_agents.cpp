@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/agents/agent.h"
+#include "hashrl/agents/bernoulli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/env/env_registry.h"
 #include "hashrl/testing/conformance.h"
@@ -31,7 +32,62 @@ const std::vector<AgentCase> kAgents = {
     {"sdh", {{"agent.kind", "sdh"}, {"agent.anchors", "16"}}},
 };
 
+// Feeds the bits it drew back through its own state, not through the observation. The default
+// evaluate() acts again greedily and so feeds back other bits than the stored ones; overridden to
+// feed back the stored bits (`teacher_forced`), it scores them exactly.
+class FeedbackAgent : public Agent {
+ public:
+  FeedbackAgent(const EnvSpec& spec, bool teacher_forced)
+      : k_(spec.group_size), teacher_forced_(teacher_forced), net_(spec.feature_dim + spec.group_size, spec.group_size) {}
+
+  RecurrentState initial_state(const Observation& obs) override { return {torch::zeros({obs.features.size(0), k_})}; }
+
+  std::pair<AgentStep, RecurrentState> act(const Observation& obs, const RecurrentState& state, ActMode mode) override {
+    const auto probs = probs_after(obs, state);
+    const auto bits = draw_bits(probs, mode == ActMode::kGreedy);
+    return {{{bits, probs}, bernoulli_log_prob(probs, bits), bernoulli_entropy(probs)}, {bits}};
+  }
+
+  std::vector<AgentStep> evaluate(const std::vector<Observation>& observations, const std::vector<Action>& actions,
+                                  RecurrentState state) override {
+    if (!teacher_forced_) return Agent::evaluate(observations, actions, std::move(state));
+    std::vector<AgentStep> scored;
+    for (size_t t = 0; t < observations.size(); ++t) {
+      const auto probs = probs_after(observations[t], state);
+      const auto& bits = actions[t].bits;
+      scored.push_back({{bits, probs}, bernoulli_log_prob(probs, bits), bernoulli_entropy(probs)});
+      state = {bits};
+    }
+    return scored;
+  }
+
+  torch::nn::Module& module() override { return *net_; }
+
+ private:
+  torch::Tensor probs_after(const Observation& obs, const RecurrentState& state) {
+    return torch::sigmoid(net_->forward(torch::cat({obs.features, 3 * state[0]}, 1)));
+  }
+  int64_t k_;
+  bool teacher_forced_;
+  torch::nn::Linear net_;
+};
+
 }  // namespace
+
+TEST_CASE("check_agent compares evaluate() with act(): an agent whose state carries its own draws must override it") {
+  Config config = test::synthetic_config(12, 4, 8);
+  auto env = make_env("HashEnv-v0", config);
+  torch::manual_seed(0);
+  FeedbackAgent untaught(env->spec(), false);
+  const auto failing = check_agent(untaught, *env);
+  INFO(failing.summary());
+  REQUIRE(failing.failed.size() == 1);
+  CHECK(failing.failed[0].find("evaluate() on the stored bits equals act()") != std::string::npos);
+  FeedbackAgent taught(env->spec(), true);
+  const auto passing = check_agent(taught, *env);
+  INFO(passing.summary());
+  CHECK(passing.ok());
+}
 
 TEST_CASE("every agent passes the agent conformance checks") {
   for (const auto& agent_case : kAgents) {
