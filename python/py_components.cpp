@@ -110,6 +110,20 @@ class PyAgent : public Agent {
     return *empty_;
   }
 
+  std::vector<AgentStep> evaluate(const std::vector<Observation>& observations, const std::vector<Action>& actions,
+                                  RecurrentState state) override {
+    {
+      py::gil_scoped_acquire gil;
+      if (const auto override = py::get_override(static_cast<const Agent*>(this), "evaluate")) {
+        py::list obs, bits;
+        for (const auto& o : observations) obs.append(to_python(o));
+        for (const auto& a : actions) bits.append(a.bits);
+        return override(obs, bits, state).cast<std::vector<AgentStep>>();
+      }
+    }
+    return Agent::evaluate(observations, actions, std::move(state));
+  }
+
   std::string default_learner() const override { PYBIND11_OVERRIDE(std::string, Agent, default_learner); }
   ActMode training_mode() const override { PYBIND11_OVERRIDE(ActMode, Agent, training_mode); }
 
@@ -137,6 +151,29 @@ class PyLearner : public Learner {
       fail("Learner.loss must return a loss tensor or (loss, {{name: term}}), got a {}", type_name(out));
     }
     return terms;
+  }
+
+  int64_t episodes_per_update() const override { PYBIND11_OVERRIDE(int64_t, Learner, episodes_per_update); }
+
+  UpdateResult update(const std::vector<Trajectory>& buffer, UpdateContext& context) override {
+    {
+      py::gil_scoped_acquire gil;
+      if (const auto override = py::get_override(static_cast<const Learner*>(this), "update")) {
+        const py::object out = override(buffer, py::cast(&context, py::return_value_policy::reference));
+        if (!py::isinstance<py::dict>(out))
+          fail("Learner.update must return a dict of logged figures (loss, grad_norm, ...), got a {}", type_name(out));
+        UpdateResult result;
+        for (const auto& [key, value] : out.cast<py::dict>()) {
+          const auto name = py::str(key).cast<std::string>();
+          const double number = value.cast<double>();
+          if (name == "loss") result.loss = number;
+          else if (name == "grad_norm") result.grad_norm = number;
+          else result.terms[name] = number;
+        }
+        return result;
+      }
+    }
+    return Learner::update(buffer, context);
   }
 
   torch::nn::Module* module() override {
@@ -233,6 +270,7 @@ global_reward(input) (each a float tensor [B]) and register a factory with regis
   py::class_<Agent, PyAgent, std::shared_ptr<Agent>>(m, "Agent", R"(An agent acting in an env. Derive and define:
   act(obs, state, mode) -> (hashrl.AgentStep, new_state)   obs as env.step returns it
   initial_state(obs) -> list of tensors (default: [])
+  evaluate(observations, bits, state) -> [AgentStep]  (default: act() on the stored observations)
   module() -> torch.nn.Module holding every parameter (default: None)
   default_learner() -> str (default: "reinforce")
 Register a factory with register_agent; the C++ Trainer then trains it when agent.kind names it.)")
@@ -248,6 +286,18 @@ Register a factory with register_agent; the C++ Trainer then trains it when agen
              }
              return py::make_tuple(out.first, out.second);
            }, py::arg("obs"), py::arg("state"), py::arg("mode") = ActMode::kSample)
+      .def("evaluate", [](Agent& a, const py::list& observations, const std::vector<torch::Tensor>& bits,
+                          const RecurrentState& state) {
+             std::vector<Observation> obs;
+             for (const auto& o : observations) obs.push_back(to_observation(o));
+             std::vector<Action> actions;
+             for (const auto& b : bits) actions.push_back(Action{b, b});
+             py::gil_scoped_release release;
+             return a.evaluate(obs, actions, state);
+           }, py::arg("observations"), py::arg("bits"), py::arg("state"),
+           R"(Stored actions scored under the current parameters, teacher-forced: one AgentStep per step
+(the stored bits, the current probs, log_prob and entropy). The default runs act() greedily on
+each stored observation; override it when the agent's state carries bits it drew itself.)")
       .def("parameters", [](Agent& a) { return a.module().parameters(); }, "the tensors the agent trains, shared")
       .def("default_learner", &Agent::default_learner)
       .def("training_mode", &Agent::training_mode);
@@ -284,6 +334,11 @@ r * B + i belong to episode i.)")
       .def_readonly("batch_size", &Trajectory::batch_size, "B episodes")
       .def_readonly("rows_per_episode", &Trajectory::rows_per_episode)
       .def_readonly("features", &Trajectory::features, "the observed features [rows, D]")
+      .def_property_readonly("observations", [](const Trajectory& t) {
+        py::list out;
+        for (const auto& o : t.observations) out.append(to_python(o));
+        return out;
+      }, "what each step acted on (the dicts env.step returns)")
       .def_readonly("steps", &Trajectory::steps, "one AgentStep per action group")
       .def_readonly("rewards", &Trajectory::rewards, "[B] per step: group + global")
       .def_readonly("group_rewards", &Trajectory::group_rewards)
@@ -292,11 +347,26 @@ r * B + i belong to episode i.)")
       .def_readonly("probs", &Trajectory::probs, "the relaxed codes [rows, q], with autograd history")
       .def("total_reward", &Trajectory::total_reward, "sum over steps of the reward, [B]");
 
-  py::class_<Learner, PyLearner, std::shared_ptr<Learner>>(m, "Learner", R"(A learner turns a trajectory into a loss to
-minimise. Derive and define loss(trajectory) -> loss or (loss, {name: detached term}), and
-optionally module() -> torch.nn.Module of its own parameters (a critic; trained and checkpointed
-with the agent). Register a factory with register_learner.)")
+  py::class_<UpdateContext>(m, "UpdateContext", "What a learner's update works with; the trainer provides it.")
+      .def_property_readonly("agent", [](UpdateContext& c) -> Agent& { return c.agent(); },
+                             py::return_value_policy::reference, "the agent being trained")
+      .def("optimizer_step", [](UpdateContext& c, const torch::Tensor& loss, const py::dict& terms) {
+             LossTerms t{loss, {}};
+             for (const auto& [name, value] : terms) t.terms[py::str(name).cast<std::string>()] = value.cast<torch::Tensor>();
+             py::gil_scoped_release release;  // backward runs on LibTorch's engine, which wants the GIL free
+             return c.optimizer_step(t);
+           }, py::arg("loss"), py::arg("terms") = py::dict(),
+           R"(One optimiser step on `loss` over every trainable parameter, clipped as the config says;
+raises when anything is not finite. Returns the gradient norm before clipping.)");
+
+  py::class_<Learner, PyLearner, std::shared_ptr<Learner>>(m, "Learner", R"(A learner turns rollouts into updates. Derive and
+define either loss(trajectory) -> loss or (loss, {name: detached term}), for one optimiser step per
+rollout; or update(buffer, context) -> {"loss": .., "grad_norm": .., name: ..} with
+episodes_per_update() -> N, to take as many steps as it likes (context.optimizer_step(loss)) on
+a buffer of N rollouts. Optionally module() -> torch.nn.Module of its own parameters (a critic;
+trained and checkpointed with the agent). Register a factory with register_learner.)")
       .def(py::init<>())
+      .def("episodes_per_update", &Learner::episodes_per_update)
       .def("loss", [](Learner& l, const Trajectory& t) {
              LossTerms out;
              {

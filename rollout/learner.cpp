@@ -7,6 +7,7 @@
 #include "hashrl/common/error.h"
 
 #include "hashrl/rollout/learner_factories.h"
+#include "hashrl/rollout/ppo_learner.h"
 #include "hashrl/rollout/reinforce_learner.h"
 
 namespace hashrl {
@@ -19,6 +20,30 @@ void require_reward_terms(const EnvSpec& spec, const std::string& learner, const
     fail("learner '{}' needs the env's {} reward, which env '{}' does not pay (it pays: {})", learner,
          to_string(term), spec.name, paid.empty() ? "none" : fmt::format("{}", fmt::join(paid, ", ")));
   }
+}
+
+UpdateResult Learner::update(const std::vector<Trajectory>& buffer, UpdateContext& context) {
+  if (buffer.size() != 1)
+    fail("this learner takes one rollout per update, got {}; a learner that wants more overrides "
+         "episodes_per_update() and update()", buffer.size());
+  const LossTerms terms = loss(buffer.front());
+  UpdateResult result;
+  result.grad_norm = context.optimizer_step(terms);
+  result.loss = terms.loss.item<double>();
+  for (const auto& [name, value] : terms.terms) result.terms[name] = value.item<double>();
+  return result;
+}
+
+LossTerms Learner::loss(const Trajectory&) {
+  fail("this learner defines neither loss() nor update(); one of them says how it learns");
+}
+
+void Learner::save(torch::serialize::OutputArchive& archive) {
+  if (auto* m = module()) m->save(archive);
+}
+
+void Learner::load(torch::serialize::InputArchive& archive) {
+  if (auto* m = module()) m->load(archive);
 }
 
 torch::Tensor episode_log_probs(const Trajectory& tr) {
@@ -43,6 +68,12 @@ LearnerRegistry& learner_registry() {
     }, "REINFORCE with action groups + pathwise global reward (eq. 8-9)", &reinforce_keys());
     r.add("supervised", make_supervised_learner, "the triplet loss on relaxed codes (Baseline noseq)");
     r.add("drlih-authors", make_authors_learner, "the DRLIH authors' public loss", &authors_learner_keys());
+    r.add("ppo", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
+      return std::make_shared<PpoLearner>(PpoOptions::from_config(s), spec);
+    }, "PPO: clipped surrogate, GAE critic, epochs x minibatches per rollout buffer", &ppo_keys());
+    r.add("a2c", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
+      return std::make_shared<A2cLearner>(ActorCriticOptions::from_config(s), spec);
+    }, "advantage actor-critic: GAE critic, one step per rollout", &a2c_keys());
     return r;
   }();
   return registry;

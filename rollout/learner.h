@@ -1,14 +1,16 @@
 #pragma once
-// Learners turn a trajectory into a loss to minimise. Every term is logged apart.
+// Learners turn rollouts into parameter updates. Every term is logged apart.
 //   reinforce      the paper's learner: REINFORCE with action groups (eq. 8) + the pathwise
 //                  gradient of the global reward (eq. 9); see reinforce_learner.h
 //   supervised     the triplet loss on the relaxed codes alone (Baseline noseq)
 //   drlih-authors  the DRLIH authors' public loss (see authors_learner.cpp)
 #include <torch/nn/module.h>
+#include <torch/serialize/archive.h>
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hashrl/common/config.h"
 #include "hashrl/common/registry.h"
@@ -21,15 +23,50 @@ struct LossTerms {
   std::map<std::string, torch::Tensor> terms;  // detached scalars to log ("score", "pathwise", ...)
 };
 
+// What one update did, for metrics.jsonl.
+struct UpdateResult {
+  double loss = 0;       // the loss of the last optimiser step
+  double grad_norm = 0;  // the gradient norm of the last step, before clipping
+  std::map<std::string, double> terms;  // anything else to log ("score", "clip_fraction", ...)
+};
+
+// What a learner's update works with; the trainer provides it.
+class UpdateContext {
+ public:
+  virtual ~UpdateContext() = default;
+  // The agent being trained.
+  virtual Agent& agent() = 0;
+  // One optimiser step on `terms.loss` over every trainable parameter (the agent's, the env's, the
+  // learner's own): gradients cleared, backward, clipped to optim.clip_grad_norm. Throws, naming
+  // the step and the last good checkpoint, when the loss, a term, the gradient or the updated
+  // parameters are not finite. Returns the gradient norm before clipping. Call it as often as an
+  // update needs (epochs x minibatches).
+  virtual double optimizer_step(const LossTerms& terms) = 0;
+};
+
 // Every learner's factory checks the spec for the reward terms (env/spaces.h) it reads, so that an
 // env that does not pay them is refused before any episode, by name.
+//
+// A learner owns its update: the trainer collects episodes_per_update() rollouts (each a batch of
+// B episodes) and hands them to update(), which may take as many optimiser steps as it likes.
+// Learners of one gradient step per rollout define loss() and keep the default update().
 class Learner {
  public:
   virtual ~Learner() = default;
-  virtual LossTerms loss(const Trajectory& trajectory) = 0;
+  // Rollouts in the buffer of one update.
+  virtual int64_t episodes_per_update() const { return 1; }
+  // The default: one optimiser step on loss(buffer[0]).
+  virtual UpdateResult update(const std::vector<Trajectory>& buffer, UpdateContext& context);
+  // The loss of one rollout, for the default update(); a learner that overrides update() need not
+  // define it.
+  virtual LossTerms loss(const Trajectory& trajectory);
   // What the learner itself trains (a learned critic), beside the agent and the env; trained by
   // the same optimiser and saved in checkpoints. Null when it trains nothing.
   virtual torch::nn::Module* module() { return nullptr; }
+  // The learner's state in a checkpoint: module() by default; a learner with more (running
+  // statistics, a KL-adapted coefficient) saves and loads it here too.
+  virtual void save(torch::serialize::OutputArchive& archive);
+  virtual void load(torch::serialize::InputArchive& archive);
 };
 
 // Factories get the env's spec, so that a learner with parameters can size them up front.

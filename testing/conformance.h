@@ -27,7 +27,8 @@ namespace hashrl {
 // An agent in `env` (which it must fit: same spec): actions of the spec's shapes, probabilities in
 // [0, 1] and bits in {0, 1}; log_prob the Bernoulli log-likelihood of the bits and entropy that of
 // the probabilities; greedy bits deterministic and thresholded at 0.5; sampled bits following the
-// probabilities (`draws` draws, within 0.05); an episode run to the end on the agent's own state.
+// probabilities (`draws` draws, within 0.05); an episode run to the end on the agent's own state,
+// whose stored actions evaluate() scores as act() did when it drew them.
 // A closed-form agent is fitted on the first batch first. Leaves `env` after a finished episode.
 CheckReport check_agent(Agent& agent, Env& env, uint64_t seed = 0, int64_t draws = 4000);
 
@@ -38,9 +39,11 @@ CheckReport check_agent(Agent& agent, Env& env, uint64_t seed = 0, int64_t draws
 // grad, a finite gradient.
 CheckReport check_reward(const Reward& reward, int64_t batch = 8, int64_t bits = 12, uint64_t seed = 0);
 
-// A learner on one sampled rollout of `agent` in `env`: a finite scalar loss, detached scalar
-// terms, and a backward pass that leaves the agent's parameters (and the learner's own) finite
-// gradients, some of them nonzero. Skipped with a note for closed-form agents (no learner trains them).
+// A learner's update on a buffer of episodes_per_update() sampled rollouts of `agent` in `env`,
+// through a context that checks every optimiser step the learner asks for (and moves nothing): a
+// finite scalar loss, detached scalar terms, and a backward pass that leaves the agent's
+// parameters (and the learner's own) finite gradients, some of them nonzero. Skipped with a note
+// for closed-form agents (no learner trains them).
 CheckReport check_learner(Learner& learner, Agent& agent, Env& env, uint64_t seed = 0);
 
 // A hasher fitted on `features` [N, D] and `labels` [N, L]: scores [N, q] finite, the same twice,

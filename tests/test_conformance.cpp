@@ -67,6 +67,9 @@ TEST_CASE("every built-in learner passes check_learner") {
       {{"learner.kind", "reinforce"}, {"learner.pathwise", "all"}, {"learner.normalize", "true"}},
       {{"agent.kind", "noseq"}},
       {{"agent.kind", "drlih-authors"}, {"policy.init", "features"}, {"policy.first_input", "hidden"}},
+      {{"learner.kind", "ppo"}, {"learner.rollouts", "2"}, {"learner.epochs", "2"}, {"learner.minibatches", "2"}},
+      {{"learner.kind", "ppo"}, {"learner.value_clip", "0"}, {"learner.normalize_advantages", "false"}},
+      {{"learner.kind", "a2c"}, {"learner.lambda", "1"}},
   };
   for (const auto& settings : cases) {
     Config config = test::synthetic_config(8, 4, 5);

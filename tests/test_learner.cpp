@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include "hashrl/rollout/ppo_learner.h"
 #include "hashrl/rollout/reinforce_learner.h"
 
 using namespace hashrl;
@@ -108,4 +109,60 @@ TEST_CASE("reinforce options: choices parse once into enums, and bad ones, from 
   CHECK_THROWS_WITH(ReinforceLearner(ReinforceOptions().entropy_coef(-1), tiny.spec()), Catch::Contains("entropy_coef"));
   CHECK_THROWS_WITH(ReinforceLearner(ReinforceOptions().baseline(static_cast<Baseline>(7)), tiny.spec()),
                     Catch::Contains("none, batch-mean, critic"));
+}
+
+// --- the actor-critic learners (rollout/actor_critic.h, ppo_learner.h) ---------------------------
+
+TEST_CASE("GAE against hand-computed advantages") {
+  // gamma 0.9, lambda 0.8, one episode of three steps:
+  //   delta_2 = 2 + 0 - 1.0 = 1.0                      A_2 = 1.0
+  //   delta_1 = 0 + 0.9 * 1.0 - 0.2 = 0.7              A_1 = 0.7 + 0.72 * 1.0 = 1.42
+  //   delta_0 = 1 + 0.9 * 0.2 - 0.5 = 0.68             A_0 = 0.68 + 0.72 * 1.42 = 1.7024
+  const auto rewards = torch::tensor({1.0, 0.0, 2.0}).view({3, 1});
+  const auto values = torch::tensor({0.5, 0.2, 1.0}).view({3, 1});
+  const auto advantages = generalized_advantages(rewards, values, 0.9, 0.8);
+  CHECK(torch::allclose(advantages.view({3}), torch::tensor({1.7024, 1.42, 1.0}), 1e-5, 1e-6));
+  // lambda = 1, gamma = 1: the return from each step less its value.
+  const auto monte_carlo = generalized_advantages(rewards, values, 1.0, 1.0);
+  CHECK(torch::allclose(monte_carlo.view({3}), torch::tensor({3.0 - 0.5, 2.0 - 0.2, 2.0 - 1.0}), 1e-5, 1e-6));
+  CHECK_THROWS_WITH(generalized_advantages(rewards, values.view({1, 3}), 1, 1), Catch::Contains("one shape"));
+}
+
+TEST_CASE("PPO's clipped surrogate and clipped value loss against hand-computed values") {
+  // Ratios e^0.5 = 1.6487 (clipped to 1.2), e^-0.5 = 0.6065 (clipped to 0.8), 1; advantages 2, 1, -3:
+  //   min(1.6487 * 2, 1.2 * 2) = 2.4;  min(0.6065 * 1, 0.8 * 1) = 0.6065;  min(-3, -3) = -3
+  //   loss = -(2.4 + 0.60653 - 3) / 3 = -0.0021771;  two of three ratios outside [0.8, 1.2]
+  const auto old_lp = torch::tensor({-1.0, -1.0, -2.0});
+  const auto new_lp = torch::tensor({-0.5, -1.5, -2.0}).requires_grad_(true);
+  const auto adv = torch::tensor({2.0, 1.0, -3.0});
+  const auto policy = clipped_policy_loss(new_lp, old_lp, adv, 0.2);
+  CHECK(policy.loss.item<double>() == Approx(-(2.4 + std::exp(-0.5) - 3.0) / 3).margin(1e-6));
+  CHECK(policy.clip_fraction.item<double>() == Approx(2.0 / 3));
+  const double kl = ((std::exp(0.5) - 1 - 0.5) + (std::exp(-0.5) - 1 + 0.5)) / 3;
+  CHECK(policy.approx_kl.item<double>() == Approx(kl).epsilon(1e-5));
+  // The first ratio is clipped (above 1 + eps with a positive advantage): no gradient. The others
+  // pass theirs: d loss / dx = -(1/3) A e^(x - old), i.e. -e^-0.5 / 3 and -(1/3)(-3) = 1.
+  policy.loss.backward();
+  CHECK(torch::allclose(new_lp.grad(), torch::tensor({0.0, -std::exp(-0.5) / 3, 1.0}), 1e-5, 1e-6));
+
+  // Values 1.5 and 0 from old 1.0 and 0.5, returns 2 and 2, clip 0.2:
+  //   plain (1.5 - 2)^2 = 0.25, clipped (1.2 - 2)^2 = 0.64 -> 0.64
+  //   plain (0 - 2)^2 = 4, clipped (0.3 - 2)^2 = 2.89 -> 4;   0.5 * mean = 0.5 * 2.32 = 1.16
+  const auto values = torch::tensor({1.5, 0.0}), old = torch::tensor({1.0, 0.5}), returns = torch::tensor({2.0, 2.0});
+  CHECK(clipped_value_loss(values, old, returns, 0.2).item<double>() == Approx(1.16).epsilon(1e-5));
+  CHECK(clipped_value_loss(values, old, returns, 0).item<double>() == Approx(0.5 * (0.25 + 4) / 2).epsilon(1e-5));
+  const auto spread = torch::tensor({1.0, 3.0});
+  CHECK(explained_variance(spread, spread) == Approx(1.0));
+  CHECK(explained_variance(torch::tensor({2.0, 2.0}), spread) == Approx(0.0).margin(1e-9));
+}
+
+TEST_CASE("ppo and a2c options: ranges are checked, from a config or from code") {
+  CHECK_THROWS_WITH(PpoOptions().clip(0).validate(), Catch::Contains("clip must be > 0"));
+  CHECK_THROWS_WITH(PpoOptions().epochs(0).validate(), Catch::Contains("epochs must be 1 to 1024"));
+  CHECK_THROWS_WITH(ActorCriticOptions().lambda(1.5).validate(), Catch::Contains("lambda must be in [0, 1]"));
+  Config config = Config::from_string("[learner]\nkind = ppo\nminibatches = 9\n");
+  EnvSpec spec;
+  spec.code_length = 4, spec.group_size = 2, spec.batch_size = 8, spec.rows_per_episode = 3, spec.feature_dim = 5;
+  CHECK_THROWS_WITH(PpoLearner(PpoOptions::from_config(ConfigSection(config, "learner")), spec),
+                    Catch::Contains("learner.minibatches (9) must not exceed") && Catch::Contains("env.batch_size (8)"));
 }

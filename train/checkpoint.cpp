@@ -17,7 +17,7 @@ void save_checkpoint(const std::string& path, Agent& agent, const Env& env, Lear
   torch::serialize::OutputArchive root, agent_archive, env_archive, learner_archive, optimizer_archive;
   agent.module().save(agent_archive);
   env.save(env_archive);
-  if (auto* module = learner.module()) module->save(learner_archive);
+  learner.save(learner_archive);
   root.write("learner", learner_archive);
   optimizer.save(optimizer_archive);
   root.write("agent", agent_archive);
@@ -71,7 +71,7 @@ RunProgress load_checkpoint(const std::string& path, Agent& agent, Env& env, Lea
     root.read("optimizer", optimizer_archive);
     agent.module().load(agent_archive);
     env.load(env_archive);
-    if (auto* module = learner.module()) module->load(learner_archive);
+    learner.load(learner_archive);
     optimizer.load(optimizer_archive);
     c10::IValue step;
     root.read("step", step);

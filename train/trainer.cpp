@@ -122,44 +122,67 @@ void Trainer::checkpoint() {
 
 void Trainer::request_stop() { stop_requested_ = true; }
 
+// The trainer's side of a learner's update (rollout/learner.h): its optimiser, its parameters and
+// its checks, for one trainer step.
+class Trainer::StepContext : public UpdateContext {
+ public:
+  StepContext(Trainer& trainer) : trainer_(trainer) {}
+  Agent& agent() override { return *trainer_.agent_; }
+
+  double optimizer_step(const LossTerms& terms) override {
+    auto& t = trainer_;
+    const int64_t step = t.step_ + 1;
+    t.optimizer_->zero_grad();
+    terms.loss.backward();
+    const double max_norm = t.optim_.clip_grad_norm > 0 ? t.optim_.clip_grad_norm : std::numeric_limits<double>::infinity();
+    const double grad_norm = torch::nn::utils::clip_grad_norm_(t.parameters_, max_norm);
+    auto finite_or_fail = [&](const std::string& name, double value) {
+      if (!std::isfinite(value))
+        fail("training stopped at step {}: {} is not finite ({}); the last good checkpoint is '{}'", step, name, value,
+             t.checkpoint_path());
+    };
+    finite_or_fail("loss", terms.loss.item<double>());
+    for (const auto& [name, value] : terms.terms) finite_or_fail(name, value.item<double>());
+    if (!std::isfinite(grad_norm))
+      fail("training stopped at step {}: the gradient is not finite; the last good checkpoint is '{}'", step,
+           t.checkpoint_path());
+    t.optimizer_->step();
+    // A finite gradient can still carry parameters past the float range (a learning rate far too
+    // large); caught here, the next episode does not fail obscurely inside a Bernoulli draw.
+    std::vector<torch::Tensor> finite;
+    for (const auto& p : t.parameters_) finite.push_back(torch::isfinite(p).all());
+    if (!torch::stack(finite).all().item<bool>())  // one host sync for all tensors, not one each
+      fail("training stopped at step {}: the parameters are not finite after its update (learning rate too "
+           "large?); the last good checkpoint is '{}'", step, t.checkpoint_path());
+    return grad_norm;
+  }
+
+ private:
+  Trainer& trainer_;
+};
+
 nlohmann::json Trainer::train_step() {
   const auto lr = optim_.lr_at(step_);
   set_learning_rate(*optimizer_, optim_, step_);
   agent_->module().train();
-  Trajectory trajectory;
-  LossTerms terms;
+  std::vector<Trajectory> buffer;
+  UpdateResult result;
+  StepContext context(*this);
   try {
-    trajectory = rollout(*env_, *agent_, agent_->training_mode());
-    terms = learner_->loss(trajectory);
+    for (int64_t i = 0; i < learner_->episodes_per_update(); ++i)
+      buffer.push_back(rollout(*env_, *agent_, agent_->training_mode()));
+    result = learner_->update(buffer, context);
   } catch (const NonFiniteError& e) {
     fail("training stopped at step {}: {}; the last good checkpoint is '{}'", step_ + 1, e.what(), checkpoint_path());
   }
-  optimizer_->zero_grad();
-  terms.loss.backward();
-  const double max_norm = optim_.clip_grad_norm > 0 ? optim_.clip_grad_norm : std::numeric_limits<double>::infinity();
-  const double grad_norm = torch::nn::utils::clip_grad_norm_(parameters_, max_norm);
-
+  double reward = 0;
+  for (const auto& trajectory : buffer) reward += trajectory.total_reward().mean().item<double>();
   nlohmann::json record{{"step", step_ + 1},
                         {"lr", lr},
-                        {"loss", terms.loss.item<double>()},
-                        {"grad_norm", grad_norm},
-                        {"reward", trajectory.total_reward().mean().item<double>()}};
-  for (const auto& [name, value] : terms.terms) record[name] = value.item<double>();
-  for (const auto& [name, value] : record.items())
-    if (value.is_number_float() && !std::isfinite(value.get<double>()))
-      fail("training stopped at step {}: {} is not finite ({}); the last good checkpoint is '{}'", step_ + 1,
-           name, value.get<double>(), checkpoint_path());
-  if (!std::isfinite(grad_norm))
-    fail("training stopped at step {}: the gradient is not finite; the last good checkpoint is '{}'", step_ + 1,
-         checkpoint_path());
-  optimizer_->step();
-  // A finite gradient can still carry parameters past the float range (a learning rate far too
-  // large); caught here, the next episode does not fail obscurely inside a Bernoulli draw.
-  std::vector<torch::Tensor> finite;
-  for (const auto& p : parameters_) finite.push_back(torch::isfinite(p).all());
-  if (!torch::stack(finite).all().item<bool>())  // one host sync for all tensors, not one each
-    fail("training stopped at step {}: the parameters are not finite after its update (learning rate too "
-         "large?); the last good checkpoint is '{}'", step_ + 1, checkpoint_path());
+                        {"loss", result.loss},
+                        {"grad_norm", result.grad_norm},
+                        {"reward", reward / static_cast<double>(buffer.size())}};
+  for (const auto& [name, value] : result.terms) record[name] = value;
   ++step_;
   return record;
 }

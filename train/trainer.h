@@ -88,6 +88,7 @@ class Trainer {
 
   int64_t step() const { return step_; }
   Agent& agent() { return *agent_; }
+  Learner& learner() { return *learner_; }
   Env& env() { return *env_; }
   const LoadedData& data() const { return data_; }
   std::string checkpoint_path() const { return out_dir_ + "/checkpoint.pt"; }
@@ -96,8 +97,10 @@ class Trainer {
   // Fits a closed-form agent (a classic hasher) on the training split: its whole training, which
   // counts as one step.
   void fit_closed_form();
-  // One optimiser step; throws naming the step and the term when anything is not finite.
+  // One update of the learner on a fresh rollout buffer (UpdateContext, rollout/learner.h: the
+  // optimiser steps it takes throw naming the step and the term when anything is not finite).
   nlohmann::json train_step();
+  class StepContext;
 
   Config config_;
   std::string out_dir_;

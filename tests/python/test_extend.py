@@ -192,3 +192,59 @@ def test_the_cpp_trainer_trains_with_a_python_learner(tmp_path):
         logged = [json.loads(line) for line in f]
     assert len(logged) == 3
     assert all(key in json.dumps(logged[-1]) for key in ("score", "critic"))
+
+
+def test_evaluate_rescores_a_rollout_as_act_scored_it(env):
+    for agent in (hashrl.make_agent({"agent.kind": "py-linear"}, env.spec),
+                  hashrl.make_agent({"agent.kind": "drlih", "policy.hidden": 16}, env.spec)):
+        trajectory = hashrl.rollout(env, agent, seed=4)
+        observations = trajectory.observations
+        assert [obs["step"] for obs in observations] == [0, 1, 2]
+        scored = agent.evaluate(observations, [step.bits for step in trajectory.steps],
+                                agent.initial_state(observations[0]))
+        for acted, again in zip(trajectory.steps, scored):
+            assert torch.equal(again.bits, acted.bits)
+            assert torch.allclose(again.log_prob, acted.log_prob, atol=1e-5)
+            assert torch.allclose(again.entropy, acted.entropy, atol=1e-5)
+
+
+class TwoPassReinforce(hashrl.Learner):
+    """Owns its update: two rollouts per update, one optimiser step on each, rescored by evaluate()."""
+
+    def __init__(self, section, spec):
+        super().__init__()
+
+    def episodes_per_update(self):
+        return 2
+
+    def update(self, buffer, context):
+        agent = context.agent
+        logged = {}
+        for trajectory in buffer:
+            observations = trajectory.observations
+            scored = agent.evaluate(observations, [s.bits for s in trajectory.steps],
+                                    agent.initial_state(observations[0]))
+            b = trajectory.batch_size
+            log_probs = sum(s.log_prob.view(trajectory.rows_per_episode, b).sum(0) for s in scored)
+            total = trajectory.total_reward().detach()
+            loss = -(log_probs * (total - total.mean())).mean()
+            logged["grad_norm"] = context.optimizer_step(loss, {"score": loss.detach()})
+            logged["loss"] = loss.item()
+        logged["rollouts"] = len(buffer)
+        return logged
+
+
+hashrl.register_learner("py-two-pass", TwoPassReinforce, replace=True)
+
+
+def test_a_python_learner_that_owns_its_update(tmp_path):
+    config = synthetic(**{"agent.kind": "py-linear", "learner.kind": "py-two-pass", "train.steps": 4,
+                          "train.log_every": 1})
+    hashrl.train(config, out=str(tmp_path / "run"))
+    with open(tmp_path / "run" / "metrics.jsonl") as f:
+        logged = [json.loads(line) for line in f]
+    assert [line["rollouts"] for line in logged] == [2, 2, 2, 2]
+    trained = LinearAgent.instances[-1]
+    assert not torch.equal(trained.net.weight, trained.initial_weight)
+    env = hashrl.make_env("HashEnv-v0", synthetic())
+    assert hashrl.check_learner(hashrl.make_learner({"learner.kind": "py-two-pass"}, env.spec), trained, env)
