@@ -196,6 +196,20 @@ void add_python_factory(Registry& registry, const std::string& name, Factory fac
   registry.add(name, std::move(factory), summary);
 }
 
+// Calls a registered Python factory with `section` of `config` lent to it (and `extra`, the
+// spec), and checks that it made a T: "the factory of reward 'x' returned a int, not a hashrl.Reward".
+template <class T, class... Extra>
+std::shared_ptr<T> call_python_factory(const py::object& factory, const char* what, const char* python_class,
+                                       const std::string& name, const Config& config, const std::string& section,
+                                       const Extra&... extra) {
+  py::gil_scoped_acquire gil;
+  const LentConfig lent(config, section);
+  py::object made = factory(lent.view(), extra...);
+  if (!py::isinstance<T>(made))
+    fail("the factory of {} '{}' returned a {}, not a hashrl.{}", what, name, type_name(made), python_class);
+  return hold<T>(std::move(made));
+}
+
 }  // namespace
 
 void bind_components(py::module_& m) {
@@ -229,12 +243,7 @@ global_reward(input) (each a float tensor [B]) and register a factory with regis
   m.def("register_reward", [](const std::string& name, py::object factory, const std::string& summary, bool replace) {
         auto* held = new py::object(std::move(factory));  // for the life of the registry
         add_python_factory(reward_registry(), name, [held, name](const ConfigSection& section) {
-          py::gil_scoped_acquire gil;
-          const LentConfig lent(section.config(), section.name());
-          py::object reward = (*held)(lent.view());
-          if (!py::isinstance<Reward>(reward))
-            fail("the factory of reward '{}' returned a {}, not a hashrl.Reward", name, type_name(reward));
-          return hold<Reward>(std::move(reward));
+          return call_python_factory<Reward>(*held, "reward", "Reward", name, section.config(), section.name());
         }, summary, replace);
       }, py::arg("name"), py::arg("factory"), py::arg("summary") = "", py::arg("replace") = false,
       "Makes `reward.kind = name` build factory(section), section being the config's [reward].");
@@ -305,12 +314,7 @@ each stored observation; override it when the agent's state carries bits it drew
   m.def("register_agent", [](const std::string& name, py::object factory, const std::string& summary, bool replace) {
         auto* held = new py::object(std::move(factory));  // for the life of the registry
         add_python_factory(agent_registry(), name, [held, name](const Config& config, const EnvSpec& spec) {
-          py::gil_scoped_acquire gil;
-          const LentConfig lent(config, "agent");
-          py::object agent = (*held)(lent.view(), spec);
-          if (!py::isinstance<Agent>(agent))
-            fail("the factory of agent '{}' returned a {}, not a hashrl.Agent", name, type_name(agent));
-          return hold<Agent>(std::move(agent));
+          return call_python_factory<Agent>(*held, "agent", "Agent", name, config, "agent", spec);
         }, summary, replace);
       }, py::arg("name"), py::arg("factory"), py::arg("summary") = "", py::arg("replace") = false,
       "Makes `agent.kind = name` build factory(section, spec): the config's [agent] and the env's spec.");
@@ -379,12 +383,8 @@ trained and checkpointed with the agent). Register a factory with register_learn
   m.def("register_learner", [](const std::string& name, py::object factory, const std::string& summary, bool replace) {
         auto* held = new py::object(std::move(factory));  // for the life of the registry
         add_python_factory(learner_registry(), name, [held, name](const ConfigSection& section, const EnvSpec& spec) {
-          py::gil_scoped_acquire gil;
-          const LentConfig lent(section.config(), section.name());
-          py::object learner = (*held)(lent.view(), spec);
-          if (!py::isinstance<Learner>(learner))
-            fail("the factory of learner '{}' returned a {}, not a hashrl.Learner", name, type_name(learner));
-          return hold<Learner>(std::move(learner));
+          return call_python_factory<Learner>(*held, "learner", "Learner", name, section.config(), section.name(),
+                                              spec);
         }, summary, replace);
       }, py::arg("name"), py::arg("factory"), py::arg("summary") = "", py::arg("replace") = false,
       "Makes `learner.kind = name` build factory(section, spec): the config's [learner] and the env's spec.");
