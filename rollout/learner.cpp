@@ -48,9 +48,12 @@ void Learner::load(torch::serialize::InputArchive& archive) {
 
 torch::Tensor episode_log_probs(const Trajectory& tr) {
   std::vector<torch::Tensor> per_step;
-  for (const auto& step : tr.steps)
-    per_step.push_back(step.log_prob.view({tr.rows_per_episode, tr.batch_size}).sum(0));
+  for (const auto& step : tr.steps) per_step.push_back(episode_sum(step.log_prob, tr.rows_per_episode));
   return torch::stack(per_step);
+}
+
+torch::Tensor episode_sum(const torch::Tensor& per_row, int64_t rows_per_episode) {
+  return per_row.view({rows_per_episode, -1}).sum(0);
 }
 
 namespace {

@@ -87,4 +87,8 @@ void require_reward_terms(const EnvSpec& spec, const std::string& learner, const
 // rows (HashEnv: a triplet's three images), [T, B].
 torch::Tensor episode_log_probs(const Trajectory& trajectory);
 
+// A per-row tensor [rows_per_episode * b] (rows r * b + i of episode i) summed over each
+// episode's rows: [b].
+torch::Tensor episode_sum(const torch::Tensor& per_row, int64_t rows_per_episode);
+
 }  // namespace hashrl

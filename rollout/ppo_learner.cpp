@@ -37,11 +37,6 @@ std::vector<Observation> select_rows(const std::vector<Observation>& observation
   return out;
 }
 
-// Per-episode sums over an episode's rows of a [rows] tensor, [b]: rows r-major, as episode_rows.
-torch::Tensor sum_rows(const torch::Tensor& per_row, int64_t rows_per_episode) {
-  return per_row.view({rows_per_episode, -1}).sum(0);
-}
-
 }  // namespace
 
 const KeyTable& ppo_keys() {
@@ -117,8 +112,8 @@ UpdateResult PpoLearner::update(const std::vector<Trajectory>& buffer, UpdateCon
         const auto scored = agent.evaluate(observations, actions, agent.initial_state(observations.front()));
         std::vector<torch::Tensor> log_probs, entropies;
         for (const auto& s : scored) {
-          log_probs.push_back(sum_rows(s.log_prob, rows_per_episode));
-          entropies.push_back(sum_rows(s.entropy, rows_per_episode));
+          log_probs.push_back(episode_sum(s.log_prob, rows_per_episode));
+          entropies.push_back(episode_sum(s.entropy, rows_per_episode));
         }
         const auto new_log_prob = torch::stack(log_probs);  // [T, b]
         auto advantages = p.advantages.index_select(1, episodes);
@@ -174,7 +169,7 @@ LossTerms A2cLearner::loss(const Trajectory& trajectory) {
   const auto policy = -(episode_log_probs(trajectory) * advantages).mean();
   const auto value_loss = clipped_value_loss(values, values, returns, 0);
   std::vector<torch::Tensor> entropies;
-  for (const auto& step : trajectory.steps) entropies.push_back(sum_rows(step.entropy, trajectory.rows_per_episode));
+  for (const auto& step : trajectory.steps) entropies.push_back(episode_sum(step.entropy, trajectory.rows_per_episode));
   const auto entropy = torch::stack(entropies).mean();
   LossTerms terms;
   terms.loss = policy + options_.value_coef() * value_loss - options_.entropy_coef() * entropy;
