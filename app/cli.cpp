@@ -17,6 +17,7 @@ int run_eval(const std::vector<std::string>& args);
 int run_check_env(const std::vector<std::string>& args);
 int run_encode(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
+int run_index(const std::vector<std::string>& args);
 int run_experiment(const std::vector<std::string>& args);
 int run_list(const std::vector<std::string>& args);
 int run_check(const std::vector<std::string>& args);
@@ -30,7 +31,8 @@ const std::vector<Command>& commands() {
       {"check", "run every conformance check that applies to a config (data, env, reward, agent, learner)", run_check},
       {"encode", "write a split's encoder features (and labels) to .npy, through the cache", run_encode},
       {"experiment", "run methods x code lengths x seeds and write the paper-style tables", run_experiment},
-      {"serve", "answer retrieval queries over HTTP from a trained run", run_serve},
+      {"index", "index a run's database codes into a file that serve loads (index build)", run_index},
+      {"serve", "answer retrieval queries over HTTP from a trained run, and add items to it", run_serve},
       {"list", "print every registry's names (readers, envs, rewards, agents, learners...)", run_list},
   };
   return table;

@@ -2,13 +2,33 @@
 #include <iostream>
 
 #include "cli.h"
+#include "hashrl/common/error.h"
+#include "hashrl/common/files.h"
 #include "hashrl/serve/http_server.h"
 
 namespace hashrl::cli {
+namespace {
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// The token in a file (the first line, without surrounding whitespace): a file, not a flag, so
+// that it stays out of `ps` and shell history.
+std::string read_token(const std::string& path) {
+  std::string text = read_file(path);
+  text = text.substr(0, text.find('\n'));
+  const auto first = text.find_first_not_of(" \t\r"), last = text.find_last_not_of(" \t\r");
+  if (first == std::string::npos) fail("the token file '{}' is empty", path);
+  return text.substr(first, last - first + 1);
+}
+
+}  // namespace
 
 int run_serve(const std::vector<std::string>& args) {
   ServerOptions server;
   ServiceLimits limits;
+  ItemWrites writes;
   po::options_description options("hashrl serve");
   auto text = [](auto value) { return po::value<std::string>()->default_value(fmt::format("{}", value)); };
   options.add_options()
@@ -29,7 +49,15 @@ int run_serve(const std::vector<std::string>& args) {
        "microseconds an encode waits for concurrent requests to join its batch, 0 to 1,000,000")
       ("index", po::value<std::string>()->default_value(limits.index),
        "how the database is searched: flat (exact), or a FAISS binary index: BFlat, BIVF<lists>, BHNSW<M>, "
-       "BHash<b>, BHash<n>x<b> (docs/serve.md)");
+       "BHash<b>, BHash<n>x<b> (docs/serve.md); or an index file that `hashrl index build` wrote")
+      ("items-dir", po::value<std::string>(), "where items added by POST /items are kept (default RUN/items)")
+      ("read-only", po::bool_switch(), "answer queries only: POST /items is refused (403)")
+      ("token-file", po::value<std::string>(),
+       "a file holding the bearer token that POST /items requires; needed when --host is not loopback, "
+       "unless --read-only")
+      ("max-items", text(writes.max_items), "items in one POST /items, 1 to 100,000")
+      ("fold-every", text(writes.log.fold_every),
+       "added items logged before the log is folded into the items snapshot");
   po::variables_map vm;
   if (!parse("serve", args, options, vm, "--run DIR [--port P] [--host 127.0.0.1]")) return 0;
   constexpr int64_t kMany = 1'000'000'000;
@@ -45,16 +73,32 @@ int run_serve(const std::vector<std::string>& args) {
   limits.batching.max_batch = int_flag(vm, "batch-max", 1, 65536);
   limits.batching.window = std::chrono::microseconds(int_flag(vm, "batch-window-us", 0, 1'000'000));
   limits.index = vm["index"].as<std::string>();
+  writes.max_items = int_flag(vm, "max-items", 1, 100'000);
+  writes.log.fold_every = int_flag(vm, "fold-every", 1, kMany);
 
   const std::string run_dir = vm["run"].as<std::string>();
+  const bool read_only = vm["read-only"].as<bool>();
+  if (vm.count("token-file")) writes.token = read_token(vm["token-file"].as<std::string>());
+  if (!read_only && writes.token.empty() && !is_loopback(server.host))
+    fail("serve --host {} takes writes from the network: give --token-file FILE (a bearer token for POST /items), "
+         "or --read-only", server.host);
+  if (!read_only) writes.items_dir = vm.count("items-dir") ? vm["items-dir"].as<std::string>() : run_dir + "/items";
   auto run = std::make_shared<TrainedRun>(run_dir);
-  auto service = std::make_shared<QueryService>(run, limits);
+  auto service = std::make_shared<QueryService>(run, limits, writes);
+  const auto& database = service->database();
+  if (database.recovered() > 0 || database.dropped_bytes() > 0)
+    std::cout << fmt::format("'{}': {} added items restored{}", writes.items_dir, database.recovered(),
+                             database.dropped_bytes() > 0
+                                 ? fmt::format(", a torn record of {} bytes (never acknowledged) dropped",
+                                               database.dropped_bytes())
+                                 : "")
+              << std::endl;
   HttpServer http(server, [service](const ServiceRequest& request) { return service->handle(request); });
   const auto info = run->describe();
   // One line, flushed, that scripts and tests wait for.
-  std::cout << fmt::format("serving '{}' ({} {}-bit codes) on http://{}:{} (Ctrl-C stops)", run_dir,
-                           info["database_size"].get<int64_t>(), info["code_length"].get<int64_t>(), server.host,
-                           http.port())
+  std::cout << fmt::format("serving '{}' ({} {}-bit codes{}) on http://{}:{} (Ctrl-C stops)", run_dir,
+                           database.size(), info["code_length"].get<int64_t>(), read_only ? ", read-only" : "",
+                           server.host, http.port())
             << std::endl;
   http.run(/*stop_on_signals=*/true);
   std::cout << "stopped" << std::endl;

@@ -50,6 +50,17 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
   if (::fsync(fd) != 0 || ::close(fd) != 0) fail("cannot flush '{}': {}", tmp, std::strerror(errno));
   if (std::rename(tmp.c_str(), path.c_str()) != 0)
     fail("cannot rename '{}' to '{}': {}", tmp, path, std::strerror(errno));
+  const size_t slash = path.rfind('/');
+  sync_directory(slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash));
+}
+
+void sync_directory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) fail("cannot open directory '{}': {}", dir, std::strerror(errno));
+  const int synced = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (synced != 0) fail("cannot flush directory '{}': {}", dir, std::strerror(err));
 }
 
 }  // namespace hashrl

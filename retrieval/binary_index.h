@@ -27,11 +27,15 @@ class BinaryIndex {
  public:
   virtual ~BinaryIndex() = default;
 
+  // What make_binary_index builds this index from ("flat", "BHash4x12", ...).
+  virtual std::string description() const = 0;
   virtual int64_t bits() const = 0;
   virtual int64_t size() const = 0;
   // Appends codes (0/1 or +-1, [n, bits()]); they get the ids size() .. size() + n - 1. Throws
   // naming the shape when the code length differs.
   virtual void add(const torch::Tensor& codes) = 0;
+  // Item `id`'s code, 0/1 uint8 [bits()]; throws naming the id when there is no such item.
+  virtual torch::Tensor code(int64_t id) const = 0;
 
   // The exact distances from one packed query (a PackedBits row of bits() bits, packed_codes.h) to
   // the items [begin, end), in id order. This is what everything else is computed from; the

@@ -3,7 +3,9 @@
 #include <faiss/IndexBinary.h>
 #include <faiss/IndexBinaryFlat.h>
 #include <faiss/impl/FaissException.h>
+#include <faiss/impl/io.h>
 #include <faiss/index_factory.h>
+#include <faiss/index_io.h>
 
 #include <algorithm>
 
@@ -39,7 +41,28 @@ FaissBinaryIndex::FaissBinaryIndex(std::string description, int64_t bits)
   exact_ = dynamic_cast<faiss::IndexBinaryFlat*>(index_.get()) != nullptr;
 }
 
+FaissBinaryIndex::FaissBinaryIndex(std::string description, FlatBinaryIndex codes, std::vector<uint8_t> serialized)
+    : description_(std::move(description)), codes_(std::move(codes)) {
+  faiss::VectorIOReader reader;
+  reader.data = std::move(serialized);
+  try {
+    index_.reset(faiss::read_index_binary(&reader));
+  } catch (const faiss::FaissException& e) {
+    fail("binary index '{}': FAISS cannot read its saved structure ({})", description_, std::string(e.what()));
+  }
+  if (index_->d != padded(bits()) || index_->ntotal != size())
+    fail("binary index '{}': the saved structure holds {} codes of {} bits, the saved codes {} of {}", description_,
+         index_->ntotal, index_->d, size(), bits());
+  exact_ = dynamic_cast<faiss::IndexBinaryFlat*>(index_.get()) != nullptr;
+}
+
 FaissBinaryIndex::~FaissBinaryIndex() = default;
+
+std::vector<uint8_t> FaissBinaryIndex::serialize() const {
+  faiss::VectorIOWriter writer;
+  faiss::write_index_binary(index_.get(), &writer);
+  return std::move(writer.data);
+}
 
 void FaissBinaryIndex::add(const torch::Tensor& codes) {
   const auto packed = pack_codes(codes, "codes added to the index");

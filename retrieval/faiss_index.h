@@ -14,6 +14,7 @@
 // their distances true, in (distance, id) order among themselves.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hashrl/retrieval/binary_index.h"
 #include "hashrl/retrieval/flat_index.h"
@@ -28,20 +29,27 @@ class FaissBinaryIndex final : public BinaryIndex {
  public:
   // Throws naming `description` when FAISS does not know it.
   FaissBinaryIndex(std::string description, int64_t bits);
+  // An index saved by serialize(), with the codes it holds (index_file.h keeps both in one file);
+  // throws naming the description when the two do not agree or FAISS cannot read the bytes.
+  FaissBinaryIndex(std::string description, FlatBinaryIndex codes, std::vector<uint8_t> serialized);
   ~FaissBinaryIndex() override;
 
+  std::string description() const override { return description_; }
   int64_t bits() const override { return codes_.bits(); }
   int64_t size() const override { return codes_.size(); }
   // An untrained index (BIVF) is trained on the first codes added, which must be enough for its
   // lists (FAISS wants about 39 per list); too few is an error naming the index.
   void add(const torch::Tensor& codes) override;
+  torch::Tensor code(int64_t id) const override { return codes_.code(id); }
   void distances(const uint64_t* query, int64_t begin, int64_t end, uint16_t* out) const override {
     codes_.distances(query, begin, end, out);
   }
   std::vector<Hit> search(const torch::Tensor& query, int64_t k) const override;
   bool exact() const override { return exact_; }
 
-  const std::string& description() const { return description_; }
+  const FlatBinaryIndex& codes() const { return codes_; }
+  // FAISS's own serialisation of its structure (write_index_binary), for index files.
+  std::vector<uint8_t> serialize() const;
 
  private:
   std::string description_;

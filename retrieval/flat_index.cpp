@@ -22,6 +22,11 @@ void FlatBinaryIndex::add(const torch::Tensor& codes) {
   codes_.rows += packed.rows;
 }
 
+torch::Tensor FlatBinaryIndex::code(int64_t id) const {
+  if (id < 0 || id >= codes_.rows) fail("no item {} in an index of {}", id, codes_.rows);
+  return unpack_code(codes_.row(id), codes_.bits);
+}
+
 void FlatBinaryIndex::distances(const uint64_t* query, int64_t begin, int64_t end, uint16_t* out) const {
   if (begin < 0 || end > codes_.rows || begin > end)
     fail("distances: items [{}, {}) are not within the index's {}", begin, end, codes_.rows);

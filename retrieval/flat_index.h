@@ -13,9 +13,11 @@ class FlatBinaryIndex final : public BinaryIndex {
   // Takes packed codes as they are (the metrics pack once and index without a copy).
   explicit FlatBinaryIndex(PackedBits codes);
 
+  std::string description() const override { return "flat"; }
   int64_t bits() const override { return codes_.bits; }
   int64_t size() const override { return codes_.rows; }
   void add(const torch::Tensor& codes) override;
+  torch::Tensor code(int64_t id) const override;
   void distances(const uint64_t* query, int64_t begin, int64_t end, uint16_t* out) const override;
 
   const PackedBits& codes() const { return codes_; }

@@ -44,6 +44,13 @@ int64_t label_width(const torch::Tensor& labels, const std::string& origin) {
   return width;
 }
 
+torch::Tensor unpack_code(const uint64_t* row, int64_t bits) {
+  auto code = torch::empty({bits}, torch::kUInt8);
+  auto* out = code.data_ptr<uint8_t>();
+  for (int64_t j = 0; j < bits; ++j) out[j] = static_cast<uint8_t>((row[j / 64] >> (j % 64)) & 1);
+  return code;
+}
+
 PackedBits pack_labels(const torch::Tensor& labels, const std::string& origin, int64_t num_labels) {
   const auto l = labels.detach().to(torch::kCPU);
   if (l.dim() == 1) {

@@ -21,6 +21,8 @@ struct PackedBits {
 // Codes as 0/1 (uint8, bool, int or float) or as +-1 (int8 or float): [n, q] -> packed.
 // Throws naming `origin` on other values or shapes.
 PackedBits pack_codes(const torch::Tensor& codes, const std::string& origin = "codes");
+// One packed row back to a 0/1 uint8 code [bits]: pack_codes' inverse, row by row.
+torch::Tensor unpack_code(const uint64_t* row, int64_t bits);
 
 // Labels as class ids [n] (0 <= id) or multi-hot [n, L] -> packed label sets.
 // `num_labels` > 0 fixes L for class ids (so query and database agree); 0 takes max id + 1.

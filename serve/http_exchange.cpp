@@ -39,7 +39,8 @@ HttpResponse error_response(int status, const std::string& message) {
 
 HttpResponse answer(const HttpRequest& request, const RequestHandler& handler) {
   const ServiceRequest service_request{std::string(request.method_string()), std::string(request.target()),
-                                       std::string(request[http::field::content_type]), request.body()};
+                                       std::string(request[http::field::content_type]), request.body(),
+                                       std::string(request[http::field::authorization])};
   ServiceReply reply;
   try {
     reply = handler(service_request);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/parse_number.h"
 #include "hashrl/data/image_decode.h"
 
 namespace hashrl {
@@ -92,13 +93,14 @@ bool starts_with(const std::string& text, const std::string& prefix) { return te
 
 }  // namespace
 
-QueryService::QueryService(std::shared_ptr<TrainedRun> run, ServiceLimits limits)
+QueryService::QueryService(std::shared_ptr<TrainedRun> run, ServiceLimits limits, ItemWrites writes)
     : run_(std::move(run)),
       limits_(limits),
-      index_(make_binary_index(limits.index, run_->db_codes().size(1))),
+      writes_(std::move(writes)),
+      database_(run_->db_codes(), run_->db_labels(), DatabaseOptions{limits_.index, writes_.items_dir, writes_.log}),
       items_([run = run_](const torch::Tensor& items) { return run->encode_items(items); }, limits.batching),
       features_([run = run_](const torch::Tensor& f) { return run->encode_features(f); }, limits.batching) {
-  index_->add(run_->db_codes());
+  if (writes_.max_items < 1) fail("a POST /items must be allowed 1 item or more, got {}", writes_.max_items);
 }
 
 ServiceReply QueryService::handle(const ServiceRequest& request) {
@@ -119,20 +121,55 @@ ServiceReply QueryService::handle(const ServiceRequest& request) {
     if (path == "/info") {
       if (auto wrong = only("GET")) return *wrong;
       auto info = run_->describe();
+      info["database_size"] = database_.size();
+      info["added_items"] = database_.size() - database_.base_size();
       info["limits"] = {{"default_k", limits_.default_k}, {"max_k", limits_.max_k},
-                        {"max_image_pixels", limits_.max_image_pixels}};
-      info["index"] = {{"kind", limits_.index}, {"exact", index_->exact()}};
+                        {"max_image_pixels", limits_.max_image_pixels}, {"max_items", writes_.max_items}};
+      info["index"] = {{"kind", database_.description()}, {"exact", database_.exact()}};
+      info["writable"] = database_.writable();
       return {200, info, {}};
     }
     if (path == "/query") {
       if (auto wrong = only("POST")) return *wrong;
       return query(request, query_string);
     }
-    return error_reply(404, fmt::format("no such path '{}'; the service answers /query, /info and /health", path));
+    if (path == "/items") {
+      if (auto wrong = only("POST")) return *wrong;
+      return add_items(request, query_string);
+    }
+    if (starts_with(path, "/items/")) {
+      if (auto wrong = only("GET")) return *wrong;
+      return stored_item(path.substr(std::string("/items/").size()));
+    }
+    return error_reply(
+        404, fmt::format("no such path '{}'; the service answers /query, /items, /items/ID, /info and /health", path));
   } catch (const RequestError& e) {
-    return error_reply(e.status, e.message);
+    auto reply = error_reply(e.status, e.message);
+    if (e.status == 401) reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"hashrl\"");
+    return reply;
   }
 }
+
+namespace {
+
+std::string bit_string(const torch::Tensor& code) {
+  const auto bits = code.to(torch::kUInt8).contiguous();
+  const uint8_t* bit = bits.data_ptr<uint8_t>();
+  std::string out;
+  for (int64_t j = 0; j < bits.numel(); ++j) out += bit[j] ? '1' : '0';
+  return out;
+}
+
+// Compares without stopping at the first difference, so that the time taken does not tell a
+// client how much of a guessed token was right.
+bool same_secret(const std::string& given, const std::string& expected) {  // expected is never empty
+  unsigned char differ = given.size() == expected.size() ? 0 : 1;
+  for (size_t i = 0; i < given.size(); ++i)
+    differ |= static_cast<unsigned char>(given[i] ^ expected[i % expected.size()]);
+  return differ == 0;
+}
+
+}  // namespace
 
 ServiceReply QueryService::query(const ServiceRequest& request, const std::string& query_string) {
   const std::string type = request.content_type.substr(0, request.content_type.find(';'));
@@ -145,60 +182,142 @@ ServiceReply QueryService::query(const ServiceRequest& request, const std::strin
       if (!body["k"].is_number_integer()) reject(400, "'k' must be an integer");
       k = parse_k(body["k"].dump(), limits_);  // as written: a huge unsigned k is not -1
     }
-    code = code_of_json(body);
+    const int fields = static_cast<int>(body.contains("id")) + body.contains("pixels") + body.contains("features");
+    if (fields != 1) reject(400, "the JSON body needs exactly one of 'id', 'pixels' or 'features'");
+    if (body.contains("id")) {
+      const auto& id = body["id"];
+      if (!id.is_number_integer()) reject(400, "'id' must be an integer");
+      // Read unsigned ids as unsigned: 18446744073709551615 is not item -1.
+      const auto stored = id.is_number_unsigned() && id.get<uint64_t>() > uint64_t{1} << 62
+                              ? std::nullopt
+                              : database_.item(id.get<int64_t>());
+      if (!stored) reject(404, fmt::format("no database item {}; ids run from 0 to {}", id.dump(), database_.size() - 1));
+      code = stored->code;
+    } else {
+      const auto item = item_of_json(body);
+      code = item.features ? features_.encode(item.value) : items_.encode(item.value);
+    }
   } else if (starts_with(type, "image/") || type == "application/octet-stream") {
-    code = code_of_image(request.body);
+    code = items_.encode(item_of_image(request.body).value);
   } else {
     reject(415, fmt::format("Content-Type '{}' is not accepted; send application/json, image/png or image/jpeg",
                             request.content_type));
   }
 
   nlohmann::json results = nlohmann::json::array();
-  const auto labels = run_->db_labels().accessor<uint8_t, 2>();  // no per-element item() on the hot path
-  for (const auto& hit : index_->search(code, k)) {
-    nlohmann::json ids = nlohmann::json::array();
-    for (int64_t l = 0; l < labels.size(1); ++l)
-      if (labels[hit.id][l]) ids.push_back(l);
-    results.push_back({{"id", hit.id}, {"distance", hit.distance}, {"labels", ids}});
-  }
-  const auto bits_of_code = code.contiguous();
-  const uint8_t* bit = bits_of_code.data_ptr<uint8_t>();
-  std::string bits;
-  for (int64_t j = 0; j < code.size(0); ++j) bits += bit[j] ? '1' : '0';
-  return {200, {{"code", bits}, {"k", k}, {"exact", index_->exact()}, {"results", results}}, {}};
+  for (const auto& match : database_.search(code, k))
+    results.push_back({{"id", match.id}, {"distance", match.distance}, {"labels", match.labels}});
+  return {200, {{"code", bit_string(code)}, {"k", k}, {"exact", database_.exact()}, {"results", results}}, {}};
 }
 
-torch::Tensor QueryService::code_of_json(const nlohmann::json& body) {
-  const int fields = static_cast<int>(body.contains("id")) + body.contains("pixels") + body.contains("features");
-  if (fields != 1) reject(400, "the JSON body needs exactly one of 'id', 'pixels' or 'features'");
-  const EncoderInput& shape = run_->item_shape();
-  if (body.contains("id")) {
-    const auto& id = body["id"];
-    if (!id.is_number_integer()) reject(400, "'id' must be an integer");
-    // Read unsigned ids as unsigned: 18446744073709551615 is not item -1.
-    const bool in_range = id.is_number_unsigned() ? id.get<uint64_t>() < static_cast<uint64_t>(index_->size())
-                                                  : id.get<int64_t>() >= 0 && id.get<int64_t>() < index_->size();
-    if (!in_range) reject(404, fmt::format("no database item {}; ids run from 0 to {}", id.dump(), index_->size() - 1));
-    return run_->db_codes()[id.get<int64_t>()];
+ServiceReply QueryService::add_items(const ServiceRequest& request, const std::string& query_string) {
+  if (!writes_.token.empty() && !same_secret(request.authorization, "Bearer " + writes_.token))
+    reject(401, request.authorization.empty() ? "adding items needs 'Authorization: Bearer <token>'"
+                                              : "the bearer token is not the service's");
+  if (!database_.writable())
+    reject(403, "this service is read-only: start `hashrl serve` with an items folder (--items-dir) to add items");
+  const std::string type = request.content_type.substr(0, request.content_type.find(';'));
+  std::vector<Item> items;
+  std::vector<torch::Tensor> labels;
+  if (type == "application/json") {
+    const auto body = parse_json_body(request.body);
+    if (!body.is_object()) reject(400, "the JSON body must be an object");
+    std::vector<const nlohmann::json*> objects;
+    if (body.contains("items")) {
+      if (body.size() != 1) reject(400, "a body with 'items' holds nothing else: put 'labels' in each item");
+      if (!body["items"].is_array() || body["items"].empty()) reject(400, "'items' must be a non-empty array");
+      for (const auto& object : body["items"]) objects.push_back(&object);
+    } else {
+      objects.push_back(&body);
+    }
+    if (static_cast<int64_t>(objects.size()) > writes_.max_items)
+      reject(413, fmt::format("{} items in one request, more than the limit of {}", objects.size(), writes_.max_items));
+    for (const auto* object : objects) {
+      if (!object->is_object()) reject(400, "each item must be a JSON object");
+      const int fields = static_cast<int>(object->contains("pixels")) + object->contains("features");
+      if (fields != 1 || object->contains("id")) reject(400, "each item needs exactly one of 'pixels' or 'features'");
+      items.push_back(item_of_json(*object));
+      labels.push_back(labels_of(object->contains("labels") ? (*object)["labels"] : nlohmann::json::array(), "labels"));
+    }
+  } else if (starts_with(type, "image/") || type == "application/octet-stream") {
+    items.push_back(item_of_image(request.body));
+    nlohmann::json ids = nlohmann::json::array();
+    const std::string text = query_parameter(query_string, "labels");
+    for (size_t start = 0; !text.empty() && start <= text.size();) {
+      const size_t end = std::min(text.find(',', start), text.size());
+      const auto id = parse_integer(text.substr(start, end - start));
+      if (!id) reject(400, fmt::format("'labels' must be class ids separated by commas, got '{}'", text));
+      ids.push_back(*id);
+      start = end + 1;
+    }
+    labels.push_back(labels_of(ids, "labels"));
+  } else {
+    reject(415, fmt::format("Content-Type '{}' is not accepted; send application/json, image/png or image/jpeg",
+                            request.content_type));
   }
+
+  // Items of one kind are encoded in one pass each, not one by one through the batchers.
+  std::vector<torch::Tensor> codes(items.size());
+  for (const bool features : {false, true}) {
+    std::vector<size_t> which;
+    std::vector<torch::Tensor> values;
+    for (size_t i = 0; i < items.size(); ++i)
+      if (items[i].features == features) {
+        which.push_back(i);
+        values.push_back(items[i].value);
+      }
+    if (values.empty()) continue;
+    const auto batch = torch::stack(values);
+    const auto encoded = features ? run_->encode_features(batch) : run_->encode_items(batch);
+    for (size_t j = 0; j < which.size(); ++j) codes[which[j]] = encoded[static_cast<int64_t>(j)];
+  }
+  const auto ids = database_.add(torch::stack(codes), torch::stack(labels));
+  nlohmann::json code_strings = nlohmann::json::array();
+  for (const auto& code : codes) code_strings.push_back(bit_string(code));
+  return {201, {{"ids", ids}, {"codes", code_strings}, {"database_size", database_.size()}}, {}};
+}
+
+ServiceReply QueryService::stored_item(const std::string& id_text) {
+  const auto id = parse_integer(id_text);
+  if (!id) reject(400, fmt::format("'{}' is not an item id: ids are integers", id_text));
+  const auto item = database_.item(*id);
+  if (!item) reject(404, fmt::format("no database item {}; ids run from 0 to {}", *id, database_.size() - 1));
+  return {200, {{"id", *id}, {"code", bit_string(item->code)}, {"labels", item->labels}, {"added", item->added}}, {}};
+}
+
+torch::Tensor QueryService::labels_of(const nlohmann::json& ids, const std::string& field) {
+  if (!ids.is_array()) reject(400, fmt::format("'{}' must be an array of class ids", field));
+  const int64_t columns = database_.label_columns();
+  auto row = torch::zeros({columns}, torch::kUInt8);
+  for (const auto& id : ids) {
+    if (!id.is_number_integer() || (id.is_number_unsigned() ? id.get<uint64_t>() >= static_cast<uint64_t>(columns)
+                                                            : id.get<int64_t>() < 0 || id.get<int64_t>() >= columns))
+      reject(400, fmt::format("'{}' holds {}; class ids run from 0 to {}", field, id.dump(), columns - 1));
+    row[id.get<int64_t>()] = 1;
+  }
+  return row;
+}
+
+QueryService::Item QueryService::item_of_json(const nlohmann::json& body) {
+  const EncoderInput& shape = run_->item_shape();
   if (body.contains("pixels")) {
     if (!shape.images) reject(400, "this run's data set holds features, not images: send 'features'");
     const int64_t count = shape.channels * shape.height * shape.width;
     const auto pixels = numbers_of(body["pixels"], "pixels", count);
     if (((pixels < 0) | (pixels > 255) | (pixels != pixels.round())).any().item<bool>())
       reject(400, "'pixels' must be integers from 0 to 255");
-    return items_.encode(pixels.to(torch::kUInt8).reshape(shape.item_sizes()));
+    return {pixels.to(torch::kUInt8).reshape(shape.item_sizes()), false};
   }
   const int64_t dim = run_->spec().feature_dim;
   const auto& features = body["features"];
   // A data set of features with an encoder that changes their width takes the raw item.
   const bool raw_item = !shape.images && features.is_array() && static_cast<int64_t>(features.size()) == shape.dim &&
                         shape.dim != dim;
-  if (raw_item) return items_.encode(numbers_of(features, "features", shape.dim).to(torch::kFloat32));
-  return features_.encode(numbers_of(features, "features", dim).to(torch::kFloat32));
+  if (raw_item) return {numbers_of(features, "features", shape.dim).to(torch::kFloat32), false};
+  return {numbers_of(features, "features", dim).to(torch::kFloat32), true};
 }
 
-torch::Tensor QueryService::code_of_image(const std::string& bytes) {
+QueryService::Item QueryService::item_of_image(const std::string& bytes) {
   const EncoderInput& shape = run_->item_shape();
   if (!shape.images) reject(415, "this run's data set holds features, not images: send JSON 'features'");
   if (bytes.empty()) reject(400, "the body is empty: send the image's bytes");
@@ -209,13 +328,11 @@ torch::Tensor QueryService::code_of_image(const std::string& bytes) {
   if (header->too_large || header->width * header->height > limits_.max_image_pixels)
     reject(413, fmt::format("the image has {}x{} pixels, more than the limit of {}", header->width, header->height,
                             limits_.max_image_pixels));
-  torch::Tensor image;
   try {
-    image = decode_image(bytes, DecodeOptions{shape.channels, shape.height, shape.width}, "the uploaded image");
+    return {decode_image(bytes, DecodeOptions{shape.channels, shape.height, shape.width}, "the uploaded image"), false};
   } catch (const Error& e) {
     reject(422, e.what());  // a header that decodes, and data that does not
   }
-  return items_.encode(image);
 }
 
 }  // namespace hashrl

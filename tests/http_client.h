@@ -13,11 +13,13 @@ struct HttpResult {
   int status = 0;
   std::string body;
   std::string allow;  // the Allow header
+  std::string www_authenticate;
   nlohmann::json json() const { return nlohmann::json::parse(body); }
 };
 
 HttpResult http_request(uint16_t port, const std::string& method, const std::string& target,
-                        const std::string& body = "", const std::string& content_type = "");
+                        const std::string& body = "", const std::string& content_type = "",
+                        const std::string& authorization = "");
 
 // Writes `bytes` to a fresh loopback connection and returns all that comes back until the server
 // closes it or `wait` passes.

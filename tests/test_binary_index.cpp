@@ -170,9 +170,11 @@ TEST_CASE("the metrics give the same figures through any index, not only the fla
   class Wrapped : public BinaryIndex {
    public:
     explicit Wrapped(int64_t bits) : inner_(bits) {}
+    std::string description() const override { return "wrapped"; }
     int64_t bits() const override { return inner_.bits(); }
     int64_t size() const override { return inner_.size(); }
     void add(const torch::Tensor& codes) override { inner_.add(codes); }
+    torch::Tensor code(int64_t id) const override { return inner_.code(id); }
     void distances(const uint64_t* query, int64_t begin, int64_t end, uint16_t* out) const override {
       inner_.distances(query, begin, end, out);
     }

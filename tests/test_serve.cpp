@@ -3,6 +3,7 @@
 #include <stb/stb_image_write.h>
 #include <torch/torch.h>
 
+#include <atomic>
 #include <csignal>
 #include <thread>
 #include <sys/wait.h>
@@ -43,9 +44,9 @@ std::shared_ptr<TrainedRun> shared_run() {
 
 // The service on a free loopback port, served by its own threads for the test's lifetime.
 struct RunningServer {
-  explicit RunningServer(ServerOptions options = {}, ServiceLimits limits = {}) {
+  explicit RunningServer(ServerOptions options = {}, ServiceLimits limits = {}, ItemWrites writes = {}) {
     options.port = 0;
-    auto service = std::make_shared<QueryService>(shared_run(), limits);
+    auto service = std::make_shared<QueryService>(shared_run(), limits, writes);
     server = std::make_unique<HttpServer>(options, [service](const ServiceRequest& r) { return service->handle(r); });
     thread = std::thread([this] { server->run(false); });
   }
@@ -264,7 +265,7 @@ TEST_CASE("hashrl serve binds to loopback and stops cleanly on SIGTERM and SIGIN
 TEST_CASE("serve survives hostile bodies: deep JSON, huge ids, an image that declares a huge size", "[fashion][serve]") {
   QueryService service(shared_run(), ServiceLimits{});
   auto reply = [&](const std::string& body, const std::string& type = "application/json") {
-    return service.handle({"POST", "/query", type, body});
+    return service.handle({"POST", "/query", type, body, ""});
   };
   // 100,000 nested arrays (200 KB) overflowed the stack that flattened them.
   const auto deep = reply("{\"pixels\": " + std::string(100000, '[') + "1" + std::string(100000, ']') + "}");
@@ -317,12 +318,12 @@ TEST_CASE("serve searches through the index --index names, and says whether it i
   ServiceLimits hnsw_limits;
   hnsw_limits.index = "BHNSW16";
   QueryService hnsw(shared_run(), hnsw_limits);
-  const auto info = hnsw.handle({"GET", "/info", "", ""});
+  const auto info = hnsw.handle({"GET", "/info", "", "", ""});
   CHECK(info.body["index"]["kind"] == "BHNSW16");
   CHECK(info.body["index"]["exact"] == false);
-  CHECK(exact.handle({"GET", "/info", "", ""}).body["index"]["exact"] == true);
-  const auto a = exact.handle({"POST", "/query", "application/json", R"({"id": 5, "k": 10})"});
-  const auto b = hnsw.handle({"POST", "/query", "application/json", R"({"id": 5, "k": 10})"});
+  CHECK(exact.handle({"GET", "/info", "", "", ""}).body["index"]["exact"] == true);
+  const auto a = exact.handle({"POST", "/query", "application/json", R"({"id": 5, "k": 10})", ""});
+  const auto b = hnsw.handle({"POST", "/query", "application/json", R"({"id": 5, "k": 10})", ""});
   REQUIRE(a.status == 200);
   REQUIRE(b.status == 200);
   CHECK(a.body["exact"] == true);
@@ -338,4 +339,129 @@ TEST_CASE("serve searches through the index --index names, and says whether it i
   ServiceLimits bad;
   bad.index = "BNope";
   CHECK_THROWS_WITH(QueryService(shared_run(), bad), Catch::Contains("'BNope'"));
+}
+
+namespace {
+
+ItemWrites writable(const std::string& name, const std::string& token = "") {
+  ItemWrites writes;
+  writes.items_dir = test::scratch_dir(name);
+  writes.token = token;
+  writes.max_items = 50;
+  return writes;
+}
+
+std::vector<int> pixels_of(const torch::Tensor& image) {
+  return {image.data_ptr<uint8_t>(), image.data_ptr<uint8_t>() + image.numel()};
+}
+
+}  // namespace
+
+TEST_CASE("serve adds items (image, pixels, batches) that queries find and GET /items returns", "[fashion][serve]") {
+  RunningServer running(ServerOptions{}, ServiceLimits{}, writable("serve-add"));
+  const auto port = running.port();
+  const auto image = database_image(7);  // its code is database item 7's
+  const auto by_image = http_request(port, "POST", "/items?labels=1,3", png_of(image), "image/png");
+  INFO(by_image.body);
+  REQUIRE(by_image.status == 201);
+  CHECK(by_image.json()["ids"] == nlohmann::json::array({69000}));
+  CHECK(by_image.json()["codes"][0] == code_string(7));
+
+  const nlohmann::json batch = {{"items", {{{"pixels", pixels_of(database_image(8))}, {"labels", {2}}},
+                                           {{"pixels", pixels_of(database_image(9))}}}}};
+  const auto added = http_request(port, "POST", "/items", batch.dump(), "application/json");
+  REQUIRE(added.status == 201);
+  CHECK(added.json()["ids"] == nlohmann::json::array({69001, 69002}));
+  CHECK(added.json()["database_size"] == 69003);
+  CHECK(http_request(port, "GET", "/info").json()["database_size"] == 69003);
+
+  const auto item = http_request(port, "GET", "/items/69000").json();
+  CHECK(item["code"] == code_string(7));
+  CHECK(item["labels"] == nlohmann::json::array({1, 3}));
+  CHECK(item["added"] == true);
+  CHECK(http_request(port, "GET", "/items/8").json()["added"] == false);
+  CHECK(http_request(port, "GET", "/items/69003").status == 404);
+  CHECK(http_request(port, "GET", "/items/x1").status == 400);
+  CHECK(http_request(port, "POST", "/items/3").status == 405);
+
+  // A query by the added item's id, and by its image, finds it at distance 0 with its labels.
+  const auto found = post_json(port, {{"id", 69002}, {"k", 1000}});
+  CHECK(found["code"] == code_string(9));
+  bool listed = false;
+  for (const auto& hit : found["results"]) listed |= hit["id"] == 69002 && hit["distance"] == 0;
+  CHECK(listed);
+
+  // Refused whole, nothing added: bad labels, too many items, an 'id', a wrong shape.
+  const auto bad_label = http_request(port, "POST", "/items", R"({"features": [1], "labels": [10]})", "application/json");
+  CHECK(bad_label.status == 400);
+  nlohmann::json many = {{"items", nlohmann::json::array()}};
+  for (int i = 0; i < 51; ++i) many["items"].push_back({{"pixels", pixels_of(image)}});
+  CHECK(http_request(port, "POST", "/items", many.dump(), "application/json").status == 413);
+  CHECK(http_request(port, "POST", "/items", R"({"id": 3})", "application/json").status == 400);
+  CHECK(http_request(port, "POST", "/items", R"({"pixels": [1, 2]})", "application/json").status == 400);
+  CHECK(http_request(port, "GET", "/info").json()["database_size"] == 69003);
+}
+
+TEST_CASE("serve's writing endpoint needs the bearer token when there is one, and a read-only service refuses it",
+          "[fashion][serve]") {
+  const std::string body = nlohmann::json{{"pixels", pixels_of(database_image(3))}}.dump();
+  {
+    RunningServer running(ServerOptions{}, ServiceLimits{}, writable("serve-token", "s3cret"));
+    const auto port = running.port();
+    const auto none = http_request(port, "POST", "/items", body, "application/json");
+    CHECK(none.status == 401);
+    CHECK(none.www_authenticate.rfind("Bearer", 0) == 0);
+    CHECK(http_request(port, "POST", "/items", body, "application/json", "Bearer s3cre").status == 401);
+    CHECK(http_request(port, "POST", "/items", body, "application/json", "Bearer s3cret!").status == 401);
+    CHECK(http_request(port, "POST", "/items", body, "application/json", "Bearer s3cret").status == 201);
+    // Reading needs no token.
+    CHECK(http_request(port, "GET", "/items/69000").status == 200);
+    CHECK(http_request(port, "POST", "/query", R"({"id": 69000})", "application/json").status == 200);
+  }
+  RunningServer read_only;
+  const auto refused = http_request(read_only.port(), "POST", "/items", body, "application/json");
+  CHECK(refused.status == 403);
+  CHECK_THAT(refused.body, Catch::Contains("read-only"));
+  CHECK(http_request(read_only.port(), "GET", "/info").json()["writable"] == false);
+}
+
+TEST_CASE("serve answers queries while items are added, and a restart serves what was acknowledged",
+          "[fashion][serve]") {
+  const auto writes = writable("serve-concurrent");
+  std::vector<std::string> acknowledged;
+  {
+    ServerOptions options;
+    options.threads = 4;
+    RunningServer running(options, ServiceLimits{}, writes);
+    const auto port = running.port();
+    std::atomic<bool> adding{true};
+    std::atomic<int> queries{0}, failures{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 2; ++t)
+      clients.emplace_back([&, t] {
+        while (adding) {
+          const auto r = http_request(port, "POST", "/query", nlohmann::json{{"id", 100 + t}, {"k", 10}}.dump(),
+                                      "application/json");
+          if (r.status != 200 || r.json()["results"].size() != 10) ++failures;
+          ++queries;
+        }
+      });
+    for (int i = 0; i < 20; ++i) {
+      const nlohmann::json body = {{"pixels", pixels_of(database_image(i))}, {"labels", {i % 10}}};
+      const auto r = http_request(port, "POST", "/items", body.dump(), "application/json");
+      if (r.status != 201) ++failures;
+      acknowledged.push_back(r.json()["codes"][0]);
+    }
+    adding = false;
+    for (auto& client : clients) client.join();
+    CHECK(failures == 0);
+    CHECK(queries > 0);
+  }
+  RunningServer restarted(ServerOptions{}, ServiceLimits{}, writes);
+  CHECK(http_request(restarted.port(), "GET", "/info").json()["added_items"] == 20);
+  for (int i = 0; i < 20; ++i) {
+    const auto item = http_request(restarted.port(), "GET", "/items/" + std::to_string(69000 + i)).json();
+    CHECK(item["code"] == acknowledged[static_cast<size_t>(i)]);
+    CHECK(item["labels"] == nlohmann::json::array({i % 10}));
+  }
 }

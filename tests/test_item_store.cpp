@@ -1,0 +1,205 @@
+// What a growing database keeps (issue 19): the items log (serve/item_log.h) recovers every whole
+// record and drops a torn one, folds into a snapshot that a crash at any step leaves consistent;
+// index files (retrieval/index_file.h) load as the index that was saved, or fail naming the damage;
+// the item database answers searches while items are added.
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "hashrl/common/files.h"
+#include "hashrl/retrieval/index_file.h"
+#include "hashrl/serve/item_database.h"
+#include "hashrl/serve/item_log.h"
+#include "support.h"
+
+using namespace hashrl;
+namespace fs = std::filesystem;
+
+namespace {
+
+torch::Tensor random_bits(int64_t n, int64_t width, uint64_t seed) {
+  auto gen = at::detail::createCPUGenerator(seed);
+  return at::randint(0, 2, {n, width}, gen).to(torch::kUInt8);
+}
+
+constexpr int64_t kBase = 100, kBits = 20, kLabels = 5;
+
+}  // namespace
+
+TEST_CASE("the items log gives back every item appended, across reopening and folding") {
+  const auto dir = test::scratch_dir("items-round-trip");
+  const auto codes = random_bits(7, kBits, 1), labels = random_bits(7, kLabels, 2);
+  {
+    ItemLog log(dir, kBase, kBits, kLabels, {/*fold_every=*/4});
+    log.append(codes.slice(0, 0, 3), labels.slice(0, 0, 3));
+    log.append(codes.slice(0, 3, 5), labels.slice(0, 3, 5));  // 5 >= 4: folded into the snapshot
+    CHECK(fs::exists(dir + "/items.snapshot"));
+    log.append(codes.slice(0, 5, 7), labels.slice(0, 5, 7));
+  }
+  ItemLog reopened(dir, kBase, kBits, kLabels);
+  CHECK(reopened.count() == 7);
+  CHECK(reopened.dropped_bytes() == 0);
+  CHECK(torch::equal(reopened.codes(), codes));
+  CHECK(torch::equal(reopened.labels(), labels));
+}
+
+TEST_CASE("a torn or garbled last record is dropped, and appending goes on after the last whole one") {
+  const auto dir = test::scratch_dir("items-torn");
+  const auto codes = random_bits(4, kBits, 3), labels = random_bits(4, kLabels, 4);
+  {
+    ItemLog log(dir, kBase, kBits, kLabels);
+    log.append(codes.slice(0, 0, 3), labels.slice(0, 0, 3));
+  }
+  // Folded when it closed; what a kill leaves is a log with records: write it again without folding.
+  fs::remove(dir + "/items.snapshot");
+  {
+    ItemLog log(dir, kBase, kBits, kLabels, {1000});
+    CHECK(log.count() == 0);  // the clean close emptied the log into the snapshot just removed
+    log.append(codes.slice(0, 0, 3), labels.slice(0, 0, 3));
+    fs::copy_file(dir + "/items.log", dir + "/killed.log");  // the log as a kill -9 leaves it
+  }
+  fs::remove(dir + "/items.snapshot");
+  fs::rename(dir + "/killed.log", dir + "/items.log");
+  const auto full = fs::file_size(dir + "/items.log");
+  SECTION("cut inside the last record") { fs::resize_file(dir + "/items.log", full - 3); }
+  SECTION("the last record's bytes garbled (a write that never completed)") {
+    std::fstream file(dir + "/items.log", std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(full) - 6);
+    file.put('\x5a');
+  }
+  {
+    ItemLog log(dir, kBase, kBits, kLabels, {1000});
+    CHECK(log.count() == 2);
+    CHECK(log.dropped_bytes() > 0);
+    CHECK(torch::equal(log.codes(), codes.slice(0, 0, 2)));
+    log.append(codes.slice(0, 3, 4), labels.slice(0, 3, 4));  // becomes item kBase + 2
+  }
+  ItemLog reopened(dir, kBase, kBits, kLabels);
+  CHECK(reopened.count() == 3);
+  CHECK(reopened.dropped_bytes() == 0);
+  CHECK(torch::equal(reopened.codes(), torch::cat({codes.slice(0, 0, 2), codes.slice(0, 3, 4)})));
+}
+
+TEST_CASE("a crash between writing the snapshot and emptying the log loses nothing and repeats nothing") {
+  const auto dir = test::scratch_dir("items-fold-crash");
+  const auto codes = random_bits(5, kBits, 5), labels = random_bits(5, kLabels, 6);
+  {
+    ItemLog log(dir, kBase, kBits, kLabels, {1000});
+    log.append(codes.slice(0, 0, 2), labels.slice(0, 0, 2));
+    log.fold();
+    log.append(codes.slice(0, 2, 5), labels.slice(0, 2, 5));
+    fs::copy_file(dir + "/items.log", dir + "/before-fold.log");
+    log.fold();  // the snapshot now holds all 5 ...
+  }
+  fs::rename(dir + "/before-fold.log", dir + "/items.log");  // ... and the old log was never emptied
+  ItemLog log(dir, kBase, kBits, kLabels);
+  CHECK(log.count() == 5);
+  CHECK(torch::equal(log.codes(), codes));
+  CHECK(torch::equal(log.labels(), labels));
+}
+
+TEST_CASE("the items log refuses another database's folder, a second writer, and a damaged snapshot") {
+  const auto dir = test::scratch_dir("items-refused");
+  {
+    ItemLog log(dir, kBase, kBits, kLabels);
+    log.append(random_bits(2, kBits, 7), random_bits(2, kLabels, 8));
+    CHECK_THROWS_WITH(ItemLog(dir, kBase, kBits, kLabels), Catch::Contains("in use") && Catch::Contains(dir));
+    CHECK_THROWS_WITH(log.append(random_bits(1, kBits + 1, 9), random_bits(1, kLabels, 9)),
+                      Catch::Contains("20-bit codes"));
+  }
+  CHECK_THROWS_WITH(ItemLog(dir, kBase + 1, kBits, kLabels),
+                    Catch::Contains("database of 100 items") && Catch::Contains("items.snapshot"));
+  CHECK_THROWS_WITH(ItemLog(dir, kBase, 64, kLabels), Catch::Contains("20-bit codes"));
+  const auto size = fs::file_size(dir + "/items.snapshot");
+  fs::resize_file(dir + "/items.snapshot", size - 1);  // written atomically: this is damage, not a kill
+  CHECK_THROWS_WITH(ItemLog(dir, kBase, kBits, kLabels), Catch::Contains("items.snapshot"));
+}
+
+TEST_CASE("index files load as the index saved: the same answers, labels and kind") {
+  const int64_t bits = 48, n = 3000;
+  const auto codes = random_bits(n, bits, 10), labels = random_bits(n, 3, 11);
+  const auto query = random_bits(1, bits, 12)[0];
+  for (const std::string description : {"flat", "BFlat", "BHash2x12", "BIVF8", "BHNSW8"}) {
+    INFO(description);
+    auto index = make_binary_index(description, bits);
+    index->add(codes);
+    const auto path = test::scratch_dir("index-file") + "/saved.hidx";
+    save_index_file(path, *index, labels);
+    const auto loaded = load_index_file(path);
+    CHECK(loaded.index->description() == description);
+    CHECK(loaded.index->size() == n);
+    CHECK(loaded.index->exact() == index->exact());
+    CHECK(torch::equal(loaded.labels, labels));
+    CHECK(torch::equal(loaded.index->code(1234), codes[1234]));
+    const auto a = index->search(query, 20), b = loaded.index->search(query, 20);
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      CHECK(a[i].id == b[i].id);
+      CHECK(a[i].distance == b[i].distance);
+    }
+    loaded.index->add(codes.slice(0, 0, 10));  // a loaded index keeps growing
+    CHECK(loaded.index->size() == n + 10);
+  }
+}
+
+TEST_CASE("a damaged or foreign index file is refused naming the file") {
+  auto index = make_binary_index("BHash12", 16);
+  index->add(random_bits(200, 16, 13));
+  const auto dir = test::scratch_dir("index-damaged");
+  save_index_file(dir + "/a.hidx", *index, random_bits(200, 2, 14));
+  std::string bytes = read_file(dir + "/a.hidx");
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+  write_file_atomic(dir + "/flipped.hidx", bytes);
+  CHECK_THROWS_WITH(load_index_file(dir + "/flipped.hidx"), Catch::Contains("flipped.hidx") && Catch::Contains("damaged"));
+  write_file_atomic(dir + "/cut.hidx", read_file(dir + "/a.hidx").substr(0, 100));
+  CHECK_THROWS_WITH(load_index_file(dir + "/cut.hidx"), Catch::Contains("cut.hidx"));
+  write_file_atomic(dir + "/other.hidx", "not an index at all");
+  CHECK_THROWS_WITH(load_index_file(dir + "/other.hidx"), Catch::Contains("not a hashrl index file"));
+  CHECK_THROWS_WITH(save_index_file(dir + "/b.hidx", *index, random_bits(3, 2, 15)), Catch::Contains("200 items"));
+}
+
+TEST_CASE("the item database answers searches while items are added, and keeps them across reopening") {
+  const auto dir = test::scratch_dir("item-database");
+  const auto base = random_bits(500, 32, 16), base_labels = random_bits(500, 4, 17);
+  const auto added = random_bits(200, 32, 18), added_labels = random_bits(200, 4, 19);
+  {
+    ItemDatabase db(base, base_labels, {"flat", dir, {50}});
+    CHECK(db.writable());
+    std::atomic<bool> adding{true};
+    std::atomic<int64_t> searches{0}, wrong{0};  // Catch's assertions are not for other threads
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 3; ++t)
+      readers.emplace_back([&, t] {
+        while (adding) {
+          const auto matches = db.search(base[t], 5);
+          if (matches.size() != 5 || matches[0].distance != 0) ++wrong;
+          ++searches;
+        }
+      });
+    for (int64_t i = 0; i < 200; i += 10) {
+      const auto ids = db.add(added.slice(0, i, i + 10), added_labels.slice(0, i, i + 10));
+      CHECK(ids.front() == 500 + i);
+    }
+    adding = false;
+    for (auto& reader : readers) reader.join();
+    CHECK(searches > 0);
+    CHECK(wrong == 0);
+    CHECK(db.size() == 700);
+  }
+  ItemDatabase reopened(base, base_labels, {"BFlat", dir, {}});
+  CHECK(reopened.recovered() == 200);
+  const auto item = reopened.item(650);
+  REQUIRE(item.has_value());
+  CHECK(item->added);
+  CHECK(torch::equal(item->code, added[150]));
+  const auto nearest = reopened.search(added[150], 1);
+  REQUIRE(nearest.size() == 1);
+  CHECK(nearest[0].distance == 0);
+  CHECK_FALSE(reopened.item(700).has_value());
+  ItemDatabase read_only(base, base_labels, {"flat", "", {}});
+  CHECK_THROWS_WITH(read_only.add(added.slice(0, 0, 1), added_labels.slice(0, 0, 1)), Catch::Contains("read-only"));
+}
