@@ -7,6 +7,7 @@
 
 #include "hashrl/common/files.h"
 #include "hashrl/common/npy.h"
+#include "hashrl/retrieval/index_file.h"
 #include "paths.h"
 #include "support.h"
 
@@ -164,4 +165,48 @@ TEST_CASE("hashrl train writes a run folder and resumes it") {
   INFO(o2);
   CHECK(s2 == 0);
   CHECK(o2.find("resumed at step 3") != std::string::npos);
+}
+
+TEST_CASE("hashrl index build writes an index file of the run's codes and any extra ones") {
+  const std::string dir = test::scratch_dir("cli-index");
+  REQUIRE(test::run_hashrl("train --config " + write_config(dir) + " --set train.steps=2 --out " + dir + "/run").first ==
+          0);
+  const auto db = load_npy(dir + "/run/codes/db_codes.npy");
+  const auto [status, out] = test::run_hashrl("index build --run " + dir + "/run --index BHash2x4");
+  INFO(out);
+  REQUIRE(status == 0);
+  CHECK(out.find("approximate") != std::string::npos);
+  const auto built = load_index_file(dir + "/run/index/BHash2x4.hidx");
+  CHECK(built.index->size() == db.size(0));
+  CHECK(built.index->description() == "BHash2x4");
+  CHECK(torch::equal(built.labels, load_npy(dir + "/run/codes/db_labels.npy").to(torch::kUInt8)));
+
+  const auto extra = torch::randint(0, 2, {7, db.size(1)}).to(torch::kUInt8);
+  save_npy(dir + "/extra.npy", extra);
+  const auto [s2, o2] = test::run_hashrl("index build --run " + dir + "/run --codes " + dir + "/extra.npy --out " +
+                                         dir + "/with-extra.hidx");
+  INFO(o2);
+  REQUIRE(s2 == 0);
+  const auto grown = load_index_file(dir + "/with-extra.hidx");
+  CHECK(grown.index->size() == db.size(0) + 7);
+  CHECK(grown.index->exact());
+  CHECK(torch::equal(grown.index->code(db.size(0) + 6), extra[6]));
+  CHECK(grown.labels.slice(0, db.size(0)).sum().item<int64_t>() == 0);  // extra codes carry no labels
+
+  save_npy(dir + "/wrong.npy", torch::zeros({2, db.size(1) + 1}));
+  const auto [s3, o3] = test::run_hashrl("index build --run " + dir + "/run --codes " + dir + "/wrong.npy");
+  CHECK(s3 != 0);
+  CHECK(o3.find("wrong.npy") != std::string::npos);
+  CHECK(test::run_hashrl("index rebuild").first != 0);
+}
+
+TEST_CASE("hashrl serve refuses to take writes off loopback without a token") {
+  const std::string dir = test::scratch_dir("cli-serve-token");
+  const auto [status, out] = test::run_hashrl("serve --run " + dir + " --host 0.0.0.0 --port 0");
+  CHECK(status != 0);
+  CHECK(out.find("--token-file") != std::string::npos);
+  std::ofstream(dir + "/empty-token") << "  \n";
+  const auto [s2, o2] = test::run_hashrl("serve --run " + dir + " --token-file " + dir + "/empty-token");
+  CHECK(s2 != 0);
+  CHECK(o2.find("empty-token") != std::string::npos);
 }

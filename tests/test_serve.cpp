@@ -14,6 +14,7 @@
 #include "hashrl/train/trainer.h"
 #include "hashrl/serve/http_exchange.h"
 #include "hashrl/serve/http_server.h"
+#include "hashrl/retrieval/index_file.h"
 #include "http_client.h"
 #include "paths.h"
 #include "support.h"
@@ -464,4 +465,25 @@ TEST_CASE("serve answers queries while items are added, and a restart serves wha
     CHECK(item["code"] == acknowledged[static_cast<size_t>(i)]);
     CHECK(item["labels"] == nlohmann::json::array({i % 10}));
   }
+}
+
+TEST_CASE("serve loads an index file instead of indexing the run's codes", "[fashion][serve]") {
+  const auto dir = test::scratch_dir("serve-index-file");
+  auto index = make_binary_index("BHash3x16", 48);
+  index->add(shared_run()->db_codes());
+  index->add(shared_run()->db_codes().slice(0, 0, 5));  // five more items, carrying no labels
+  const auto labels = torch::cat({shared_run()->db_labels(), torch::zeros({5, shared_run()->db_labels().size(1)},
+                                                                          torch::kUInt8)});
+  save_index_file(dir + "/db.hidx", *index, labels);
+  ServiceLimits limits;
+  limits.index = dir + "/db.hidx";
+  QueryService service(shared_run(), limits, writable("serve-index-file-items"));
+  const auto info = service.handle({"GET", "/info", "", "", ""}).body;
+  CHECK(info["index"]["kind"] == "BHash3x16");
+  CHECK(info["database_size"] == 69005);
+  const auto extra = service.handle({"GET", "/items/69004", "", "", ""});
+  CHECK(extra.body["code"] == code_string(4));
+  CHECK(extra.body["labels"].empty());
+  limits.index = dir + "/missing.hidx";
+  CHECK_THROWS_WITH(QueryService(shared_run(), limits), Catch::Contains("missing.hidx"));
 }
