@@ -1,5 +1,6 @@
 #include "hashrl/retrieval/binary_index.h"
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -51,6 +52,15 @@ std::vector<Hit> BinaryIndex::search(const torch::Tensor& query, int64_t k) cons
   if (k < 0) fail("search: k must not be negative, got {}", k);
   const auto counts = count_distances(*this, query);
   return first_in_rank_order(counts, std::min(k, size()));
+}
+
+std::vector<std::vector<Hit>> BinaryIndex::search_many(const torch::Tensor& queries, int64_t k) const {
+  if (queries.dim() != 2) fail("search_many: queries must be a matrix [n, {}], got shape {}", bits(), queries.sizes());
+  std::vector<std::vector<Hit>> out(static_cast<size_t>(queries.size(0)));
+  at::parallel_for(0, queries.size(0), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) out[i] = search(queries[i], k);
+  });
+  return out;
 }
 
 std::vector<Hit> BinaryIndex::range_search(const torch::Tensor& query, int64_t radius) const {

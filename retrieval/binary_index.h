@@ -46,6 +46,10 @@ class BinaryIndex {
   // The default counts by distance over distances() (distances take bits() + 1 values, so
   // nothing is sorted): O(size) time and memory. Thread-safe when distances() is.
   virtual std::vector<Hit> search(const torch::Tensor& query, int64_t k) const;
+  // search() for each row of `queries` ([n, bits()]), in parallel over the queries. Same results,
+  // query by query; an index may do better than one scan per query (the flat index scans the
+  // database once per block of queries, in cache-sized chunks).
+  virtual std::vector<std::vector<Hit>> search_many(const torch::Tensor& queries, int64_t k) const;
   // Every item within Hamming distance `radius` of the query.
   virtual std::vector<Hit> range_search(const torch::Tensor& query, int64_t radius) const;
 

@@ -2,6 +2,9 @@
 
 #include <faiss/IndexBinary.h>
 #include <faiss/IndexBinaryFlat.h>
+#include <faiss/IndexBinaryHNSW.h>
+#include <faiss/IndexBinaryHash.h>
+#include <faiss/IndexBinaryIVF.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/io.h>
 #include <faiss/index_factory.h>
@@ -10,6 +13,7 @@
 #include <algorithm>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/parse_number.h"
 #include "hashrl/retrieval/packed_codes.h"
 
 namespace hashrl {
@@ -27,17 +31,60 @@ std::vector<uint8_t> faiss_bytes(const PackedBits& packed, int64_t code_size) {
 
 int64_t padded(int64_t bits) { return (bits + 7) / 8 * 8; }
 
+// "BIVF1024,nprobe=16" -> the FAISS factory string "BIVF1024" and the search parameters.
+std::pair<std::string, std::vector<std::pair<std::string, int64_t>>> split_parameters(const std::string& description) {
+  const size_t comma = description.find(',');
+  std::vector<std::pair<std::string, int64_t>> parameters;
+  for (size_t start = comma; start != std::string::npos && start < description.size();) {
+    const size_t end = std::min(description.find(',', start + 1), description.size());
+    const std::string item = description.substr(start + 1, end - start - 1);
+    const size_t eq = item.find('=');
+    const auto value = eq == std::string::npos ? std::nullopt : parse_integer(item.substr(eq + 1));
+    if (!value || *value < 0)
+      fail("binary index '{}': '{}' is not a search parameter; write name=number (nprobe=16, nflip=2, efSearch=64)",
+           description, item);
+    parameters.emplace_back(item.substr(0, eq), *value);
+    start = end;
+  }
+  return {description.substr(0, comma), parameters};
+}
+
+// Sets search parameters where the index has them: nprobe (BIVF: lists probed), nflip (BHash:
+// bits flipped around each query's bucket), efSearch (BHNSW: the search's candidate list).
+void apply_parameters(faiss::IndexBinary& index, const std::string& description,
+                      const std::vector<std::pair<std::string, int64_t>>& parameters) {
+  for (const auto& [name, value] : parameters) {
+    const int as_int = static_cast<int>(std::min<int64_t>(value, 1 << 20));
+    auto* ivf = dynamic_cast<faiss::IndexBinaryIVF*>(&index);
+    auto* hash = dynamic_cast<faiss::IndexBinaryHash*>(&index);
+    auto* multi = dynamic_cast<faiss::IndexBinaryMultiHash*>(&index);
+    auto* hnsw = dynamic_cast<faiss::IndexBinaryHNSW*>(&index);
+    if (name == "nprobe" && ivf) {
+      ivf->nprobe = static_cast<size_t>(std::max(1, as_int));
+    } else if (name == "nflip" && (hash || multi)) {
+      (hash ? hash->nflip : multi->nflip) = as_int;
+    } else if (name == "efSearch" && hnsw) {
+      hnsw->hnsw.efSearch = std::max(1, as_int);
+    } else {
+      fail("binary index '{}': '{}' is not a parameter of this kind (BIVF: nprobe; BHash: nflip; BHNSW: efSearch)",
+           description, name);
+    }
+  }
+}
+
 }  // namespace
 
 FaissBinaryIndex::FaissBinaryIndex(std::string description, int64_t bits)
     : description_(std::move(description)), codes_(bits) {
+  const auto [factory, parameters] = split_parameters(description_);
   try {
-    index_.reset(faiss::index_binary_factory(static_cast<int>(padded(bits)), description_.c_str()));
+    index_.reset(faiss::index_binary_factory(static_cast<int>(padded(bits)), factory.c_str()));
   } catch (const faiss::FaissException& e) {
     // what(), not msg: FAISS sizes msg by its format buffer, NULs after the text.
     fail("binary index '{}' for {}-bit codes: FAISS does not build it ({}); try BFlat, BIVF<lists>, BHNSW<M>, "
          "BHash<b> or BHash<n>x<b>", description_, bits, std::string(e.what()));
   }
+  apply_parameters(*index_, description_, parameters);
   exact_ = dynamic_cast<faiss::IndexBinaryFlat*>(index_.get()) != nullptr;
 }
 
@@ -53,6 +100,7 @@ FaissBinaryIndex::FaissBinaryIndex(std::string description, FlatBinaryIndex code
   if (index_->d != padded(bits()) || index_->ntotal != size())
     fail("binary index '{}': the saved structure holds {} codes of {} bits, the saved codes {} of {}", description_,
          index_->ntotal, index_->d, size(), bits());
+  apply_parameters(*index_, description_, split_parameters(description_).second);
   exact_ = dynamic_cast<faiss::IndexBinaryFlat*>(index_.get()) != nullptr;
 }
 
@@ -79,21 +127,30 @@ void FaissBinaryIndex::add(const torch::Tensor& codes) {
 
 std::vector<Hit> FaissBinaryIndex::search(const torch::Tensor& query, int64_t k) const {
   if (exact_) return BinaryIndex::search(query, k);
+  return search_many(query.reshape({1, -1}), k).front();
+}
+
+std::vector<std::vector<Hit>> FaissBinaryIndex::search_many(const torch::Tensor& queries, int64_t k) const {
+  if (exact_) return codes_.search_many(queries, k);
   if (k < 0) fail("search: k must not be negative, got {}", k);
   k = std::min(k, size());
-  const auto packed = pack_codes(query.reshape({1, -1}), "query code");
-  if (packed.bits != bits()) fail("the query has {} bits, the index {}", packed.bits, bits());
-  if (k == 0) return {};
+  const auto packed = pack_codes(queries, "query codes");
+  if (packed.bits != bits()) fail("the queries have {} bits, the index {}", packed.bits, bits());
+  std::vector<std::vector<Hit>> out(static_cast<size_t>(packed.rows));
+  if (k == 0 || packed.rows == 0) return out;
   const auto bytes = faiss_bytes(packed, index_->code_size);
-  std::vector<int32_t> distances(static_cast<size_t>(k));
-  std::vector<faiss::IndexBinary::idx_t> ids(static_cast<size_t>(k));
-  index_->search(1, bytes.data(), k, distances.data(), ids.data());
-  std::vector<Hit> hits;
-  for (int64_t i = 0; i < k; ++i)
-    if (ids[i] >= 0) hits.push_back({ids[i], distances[i]});
-  std::sort(hits.begin(), hits.end(),
-            [](const Hit& a, const Hit& b) { return a.distance != b.distance ? a.distance < b.distance : a.id < b.id; });
-  return hits;
+  std::vector<int32_t> distances(static_cast<size_t>(k * packed.rows));
+  std::vector<faiss::IndexBinary::idx_t> ids(static_cast<size_t>(k * packed.rows));
+  index_->search(packed.rows, bytes.data(), k, distances.data(), ids.data());
+  for (int64_t q = 0; q < packed.rows; ++q) {
+    auto& hits = out[q];
+    for (int64_t i = q * k; i < (q + 1) * k; ++i)
+      if (ids[i] >= 0) hits.push_back({ids[i], distances[i]});
+    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+      return a.distance != b.distance ? a.distance < b.distance : a.id < b.id;
+    });
+  }
+  return out;
 }
 
 }  // namespace hashrl

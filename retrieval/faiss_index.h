@@ -2,7 +2,9 @@
 // FAISS's binary indexes behind BinaryIndex, chosen by FAISS's own factory strings: "BFlat",
 // "BIVF1024" (inverted lists; trained on the first codes added), "BHNSW32" (a graph), "BHash12"
 // and "BHash4x12" (hash tables on bit substrings, multi-index hashing) — sub-linear search for
-// databases of millions of codes (docs/serve.md says which for which size).
+// databases of millions of codes (docs/serve.md says which for which size). Search parameters
+// follow the factory string after commas: "BIVF1024,nprobe=16", "BHash4x16,nflip=2",
+// "BHNSW32,efSearch=64".
 //
 // FAISS stores a code of q bits in ceil(q / 8) bytes, its unit; the padding bits are zero in
 // queries and items alike, so distances are unchanged. The index also keeps the codes packed as
@@ -45,6 +47,8 @@ class FaissBinaryIndex final : public BinaryIndex {
     codes_.distances(query, begin, end, out);
   }
   std::vector<Hit> search(const torch::Tensor& query, int64_t k) const override;
+  // One FAISS call for all the queries (FAISS spreads them over its threads); BFlat: ours.
+  std::vector<std::vector<Hit>> search_many(const torch::Tensor& queries, int64_t k) const override;
   bool exact() const override { return exact_; }
 
   const FlatBinaryIndex& codes() const { return codes_; }

@@ -201,3 +201,49 @@ TEST_CASE("the metrics give the same figures through any index, not only the fla
   const auto a = wrapped.search(qc[0], 10), b = index.search(qc[0], 10);
   for (size_t i = 0; i < b.size(); ++i) CHECK(a[i].id == b[i].id);
 }
+
+TEST_CASE("search_many answers each query as search() does, ties and all, for every index") {
+  // Few bits and many items: long runs of equal distances, so the (distance, id) order of the ties
+  // at the k-th place is exercised, across the flat index's chunk boundaries.
+  for (const int64_t bits : {6, 48, 130}) {
+    const auto db = random_codes(20000, bits, 40 + bits), queries = random_codes(70, bits, 41 + bits);
+    for (const std::string description : {"flat", "BFlat", "BHash8"}) {
+      INFO(description << ", " << bits << " bits");
+      if (description == "BHash8" && bits < 8) continue;
+      auto index = make_binary_index(description, bits);
+      index->add(db);
+      for (const int64_t k : {0, 1, 10, 300, 30000}) {
+        const auto many = index->search_many(queries, k);
+        REQUIRE(many.size() == 70);
+        for (int64_t q = 0; q < 70; q += 7) {
+          const auto one = index->search(queries[q], k);
+          REQUIRE(many[q].size() == one.size());
+          for (size_t i = 0; i < one.size(); ++i) {
+            CHECK(many[q][i].id == one[i].id);
+            CHECK(many[q][i].distance == one[i].distance);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("FAISS search parameters follow the factory string, and one that does not apply is named") {
+  const auto db = random_codes(4000, 32, 50), query = random_codes(1, 32, 51)[0];
+  auto one_list = make_binary_index("BIVF16", 32), all_lists = make_binary_index("BIVF16,nprobe=16", 32);
+  one_list->add(db);
+  all_lists->add(db);
+  // Probing every list is an exhaustive search: the exact distances of the k nearest.
+  const auto exact = make_binary_index("flat", 32)->search_many(db.slice(0, 0, 1), 1);  // empty index: no hits
+  CHECK(exact[0].empty());
+  auto flat = make_binary_index("flat", 32);
+  flat->add(db);
+  const auto want = flat->search(query, 20), got = all_lists->search(query, 20);
+  REQUIRE(got.size() == want.size());
+  for (size_t i = 0; i < want.size(); ++i) CHECK(got[i].distance == want[i].distance);
+  CHECK(all_lists->description() == "BIVF16,nprobe=16");
+  CHECK_NOTHROW(make_binary_index("BHash2x16,nflip=1", 32));
+  CHECK_NOTHROW(make_binary_index("BHNSW8,efSearch=40", 32));
+  CHECK_THROWS_WITH(make_binary_index("BHash2x16,nprobe=4", 32), Catch::Contains("'nprobe'") && Catch::Contains("nflip"));
+  CHECK_THROWS_WITH(make_binary_index("BIVF16,nprobe", 32), Catch::Contains("name=number"));
+}
