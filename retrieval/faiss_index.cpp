@@ -126,7 +126,7 @@ void FaissBinaryIndex::add(const torch::Tensor& codes) {
 }
 
 std::vector<Hit> FaissBinaryIndex::search(const torch::Tensor& query, int64_t k) const {
-  if (exact_) return BinaryIndex::search(query, k);
+  if (exact_) return codes_.search(query, k);
   return search_many(query.reshape({1, -1}), k).front();
 }
 

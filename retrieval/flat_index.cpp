@@ -83,6 +83,10 @@ torch::Tensor FlatBinaryIndex::code(int64_t id) const {
   return unpack_code(codes_.row(id), codes_.bits);
 }
 
+std::vector<Hit> FlatBinaryIndex::search(const torch::Tensor& query, int64_t k) const {
+  return search_many(query.reshape({1, -1}), k).front();
+}
+
 std::vector<std::vector<Hit>> FlatBinaryIndex::search_many(const torch::Tensor& queries, int64_t k) const {
   if (k < 0) fail("search: k must not be negative, got {}", k);
   const auto packed = pack_codes(queries, "query codes");
