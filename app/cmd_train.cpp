@@ -53,12 +53,18 @@ int run_train(const std::vector<std::string>& args) {
     std::cout << report.dump(2) << "\n";
   } else {
     const auto& m = report["metrics"];
-    std::cout << fmt::format("{} bits: MAP {:.4f} (tie-aware {:.4f}), precision within radius {} {:.4f}",
-                             m["code_length"].get<int64_t>(), m["map"].get<double>(),
-                             m["map_tie_aware"].get<double>(), m["radius"].get<int64_t>(),
+    std::cout << fmt::format("{} bits: MAP {:.4f} (tie-aware; by database index {:.4f}), precision within radius {} {:.4f}",
+                             m["code_length"].get<int64_t>(), m["map_tie_aware"].get<double>(),
+                             m["map"].get<double>(), m["radius"].get<int64_t>(),
                              m["precision_within_radius"].get<double>());
     if (m["precision_at_k"].contains("1000"))
       std::cout << fmt::format(", precision@1000 {:.4f}", m["precision_at_k"]["1000"].get<double>());
+    const auto& codes = report["database_codes"];
+    if (codes["collapsed"].get<bool>())
+      std::cout << fmt::format("\nwarning: the codes collapsed — {} distinct codes for {} database items, {} of {} bits "
+                               "constant; rankings are decided by ties (docs/metrics.md)",
+                               codes["distinct_codes"].get<int64_t>(), codes["items"].get<int64_t>(),
+                               codes["constant_bits"].get<int64_t>(), m["code_length"].get<int64_t>());
     std::cout << "\nrun written to " << out << " (report.json, codes/, metrics.jsonl)\n";
   }
   return 0;

@@ -13,6 +13,7 @@
 #include "hashrl/common/progress.h"
 #include "hashrl/env/env_registry.h"
 #include "hashrl/retrieval/plots.h"
+#include "hashrl/retrieval/code_stats.h"
 #include "hashrl/retrieval/report.h"
 #include "hashrl/train/checkpoint.h"
 #include "hashrl/rollout/encode.h"
@@ -253,6 +254,7 @@ nlohmann::json Trainer::evaluate() {
 
   nlohmann::json report;
   report["metrics"] = to_json(metrics);
+  report["database_codes"] = to_json(code_stats(db_codes));
   report["run"] = {{"steps", step_},
                    {"train_seconds", train_seconds_},
                    {"eval_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()},

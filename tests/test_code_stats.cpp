@@ -1,0 +1,40 @@
+// Code statistics in the run report (issue 21): distinct codes, the largest share, constant bits,
+// and the collapse flag that says rankings are decided by ties.
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include "hashrl/retrieval/code_stats.h"
+
+using namespace hashrl;
+
+TEST_CASE("code statistics count distinct codes and constant bits, and flag a collapse") {
+  auto gen = at::detail::createCPUGenerator(21);
+  const auto varied = at::randint(0, 2, {5000, 32}, gen).to(torch::kUInt8);
+  const auto healthy = code_stats(varied);
+  CHECK(healthy.items == 5000);
+  CHECK(healthy.distinct == 5000);  // 2^32 values: no repeats among 5,000 draws (a 0.3% chance otherwise)
+  CHECK(healthy.constant_bits == 0);
+  CHECK_FALSE(healthy.collapsed);
+
+  // 49 codes for 5,000 items, as the issue's CIFAR-10 run had for 59,000.
+  const auto few = varied.slice(0, 0, 49).index_select(0, at::randint(0, 49, {5000}, gen));
+  const auto collapsed = code_stats(few);
+  CHECK(collapsed.distinct <= 49);
+  CHECK(collapsed.collapsed);
+  CHECK(collapsed.largest_share > 1.0 / 49 / 2);
+
+  // Half the bits stuck at 0 or 1 and the rest varied: flagged only when more than half are stuck.
+  auto stuck = varied.clone();
+  stuck.slice(1, 0, 17).fill_(1);
+  const auto mostly_stuck = code_stats(stuck);
+  CHECK(mostly_stuck.constant_bits == 17);
+  CHECK(mostly_stuck.bit_mean_max == 1.0);
+  CHECK(mostly_stuck.collapsed);
+  stuck.slice(1, 16, 17).copy_(varied.slice(1, 16, 17));
+  CHECK_FALSE(code_stats(stuck).collapsed);  // 16 of 32: not more than half
+
+  const auto json = to_json(healthy);
+  CHECK(json["distinct_codes"] == 5000);
+  CHECK(json["collapsed"] == false);
+  CHECK(code_stats(torch::empty({0, 8}, torch::kUInt8)).distinct == 0);
+}
