@@ -47,6 +47,10 @@ const auto kListRoot = image_list_keys.text("root", ".", "the folder the list's 
 const auto kListImageSize = image_list_keys.integer("image_size", 224, 1, 4096,
                                                     "images are resized to this side");
 
+KeyTable image_folder_keys;
+const auto kImageFolder = image_folder_keys.text("path", "", "the folder holding one folder of images per class (required)");
+const auto kFolderImageSize = image_folder_keys.integer("image_size", 224, 1, 4096, "images are resized to this side");
+
 KeyTable npy_keys;
 const auto kFeaturesPath = npy_keys.text("path", "", "features .npy, float32 [N, D] (required)");
 const auto kLabelsPath = npy_keys.text("labels", "", "labels .npy, class ids [N] or multi-hot [N, L] (required)");
@@ -83,6 +87,11 @@ DataReaderRegistry& data_reader_registry() {
             return read_image_list(required_path(kListPath, s, "image list"), kListRoot(s), kListImageSize(s));
           },
           "JPEG/PNG images named in a list file with multi-hot labels", &image_list_keys);
+    r.add("image-folder",
+          [](const ConfigSection& s) {
+            return read_image_folder(required_path(kImageFolder, s, "image folder"), kFolderImageSize(s));
+          },
+          "an ImageFolder tree: one folder of JPEG/PNG images per class, classes in name order", &image_folder_keys);
     r.add("npy",
           [](const ConfigSection& s) {
             return read_npy_features(required_path(kFeaturesPath, s, "features .npy"),

@@ -4,7 +4,7 @@
 // Both registries are open: a reader registered under a new name is read by `kind = NAME`.
 //
 //   [data]
-//   kind = fashion-mnist     a reader: fashion-mnist, mnist, cifar10, image-list, npy, synthetic
+//   kind = fashion-mnist     a reader: fashion-mnist, mnist, cifar10, image-list, image-folder, npy, synthetic
 //   protocol = per-label     per-label, random, nus-wide
 //
 // Every key, with its default and range, is in docs/config.md (generated from data_keys() and the

@@ -41,18 +41,24 @@ std::vector<ImageListEntry> parse_image_list(const std::string& text, const std:
 
 Dataset read_image_list(const std::string& list_path, const std::string& root, int64_t image_size) {
   if (image_size < 1) fail("'{}': image size must be positive, got {}", list_path, image_size);
-  const auto entries = parse_image_list(read_file(list_path), list_path);
+  auto entries = parse_image_list(read_file(list_path), list_path);
+  for (auto& entry : entries)
+    if (entry.path.front() != '/') entry.path = root + "/" + entry.path;
+  return decode_listed_images(entries, list_path, image_size);
+}
+
+Dataset decode_listed_images(const std::vector<ImageListEntry>& entries, const std::string& name, int64_t image_size) {
   const int64_t n = static_cast<int64_t>(entries.size()), num_labels = static_cast<int64_t>(entries.front().labels.size());
   Dataset out;
-  out.name = list_path;
+  out.name = name;
   out.images = torch::empty({n, 3, image_size, image_size}, torch::kUInt8);
   out.labels = torch::empty({n, num_labels}, torch::kUInt8);
   const DecodeOptions decode{3, image_size, image_size};
   for (int64_t i = 0; i < n; ++i) {
     const auto& entry = entries[i];
-    const std::string path = entry.path.front() == '/' ? entry.path : root + "/" + entry.path;
-    const auto where = fmt::format("{}:{}: image '{}'", list_path, entry.line, path);
-    out.images[i].copy_(decode_image(read_file(path), decode, where));
+    const auto where = entry.line > 0 ? fmt::format("{}:{}: image '{}'", name, entry.line, entry.path)
+                                      : fmt::format("image '{}'", entry.path);
+    out.images[i].copy_(decode_image(read_file(entry.path), decode, where));
     std::memcpy(out.labels.data_ptr<uint8_t>() + i * num_labels, entry.labels.data(), num_labels);
   }
   out.validate();

@@ -48,6 +48,16 @@ struct ImageListEntry {
 // `list_path` names it in errors.
 std::vector<ImageListEntry> parse_image_list(const std::string& text, const std::string& list_path);
 
+// An ImageFolder-style tree, as torchvision reads it: one subfolder per class under `root`, the
+// classes in alphabetical order of their folder names (class id = position), and in each the
+// JPEG, PNG, BMP and GIF files (by extension, any case) in name order. Labels are one-hot. Throws
+// naming the folder when it has no class folders or a class folder has no images.
+Dataset read_image_folder(const std::string& root, int64_t image_size);
+
+// The images of checked list entries (paths as given), decoded to RGB `image_size` squares;
+// `name` names the data set and, with each entry's line (when > 0), the image in errors.
+Dataset decode_listed_images(const std::vector<ImageListEntry>& entries, const std::string& name, int64_t image_size);
+
 // Precomputed features (float32 [N, D]) and labels (class ids [N] or multi-hot [N, L]) as .npy.
 Dataset read_npy_features(const std::string& features_path, const std::string& labels_path);
 

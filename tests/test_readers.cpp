@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 #include <zlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -119,6 +120,31 @@ TEST_CASE("image lists decode PNG and JPEG, resize, and reject bad lines and ima
   CHECK_THROWS_WITH(read_image_list(dir + "/broken.txt", dir, 8), Catch::Contains("cannot decode") && Catch::Contains("broken.txt:1"));
   test::write_bytes(dir + "/value.txt", "a.png 1 2\n");
   CHECK_THROWS_WITH(read_image_list(dir + "/value.txt", dir, 8), Catch::Contains("not 0 or 1"));
+}
+
+TEST_CASE("image folders read one class per folder in name order, as torchvision's ImageFolder does") {
+  namespace fs = std::filesystem;
+  const std::string dir = test::scratch_dir("image-folder");
+  std::vector<unsigned char> pixels(5 * 5 * 3);
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<unsigned char>(i * 3);
+  for (const char* name : {"cat", "airplane", "bird"}) fs::create_directories(dir + "/tree/" + name);
+  REQUIRE(stbi_write_png((dir + "/tree/cat/1.png").c_str(), 5, 5, 3, pixels.data(), 15));
+  REQUIRE(stbi_write_jpg((dir + "/tree/cat/0.JPG").c_str(), 5, 5, 3, pixels.data(), 90));
+  REQUIRE(stbi_write_png((dir + "/tree/airplane/x.png").c_str(), 5, 5, 3, pixels.data(), 15));
+  REQUIRE(stbi_write_png((dir + "/tree/bird/y.png").c_str(), 5, 5, 3, pixels.data(), 15));
+  test::write_bytes(dir + "/tree/bird/notes.txt", "not an image: skipped");
+  test::write_bytes(dir + "/tree/README", "a file beside the class folders: not a class");
+  const auto d = read_image_folder(dir + "/tree", 8);
+  CHECK(d.images.sizes() == std::vector<int64_t>{4, 3, 8, 8});
+  // airplane = 0, bird = 1, cat = 2 (alphabetical); within cat, 0.JPG before 1.png.
+  CHECK(d.labels.equal(torch::tensor({{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0, 0, 1}}, torch::kUInt8)));
+  CHECK(d.images[2].equal(read_image_folder(dir + "/tree", 8).images[2]));
+
+  fs::create_directories(dir + "/tree/empty");
+  CHECK_THROWS_WITH(read_image_folder(dir + "/tree", 8), Catch::Contains("empty") && Catch::Contains("no JPEG"));
+  CHECK_THROWS_WITH(read_image_folder(dir + "/nowhere", 8), Catch::Contains("nowhere"));
+  fs::create_directories(dir + "/flat");
+  CHECK_THROWS_WITH(read_image_folder(dir + "/flat", 8), Catch::Contains("no class folders"));
 }
 
 TEST_CASE("feature .npy files are read with class-id or multi-hot labels, and checked") {
