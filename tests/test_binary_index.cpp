@@ -217,11 +217,12 @@ TEST_CASE("search_many answers each query as search() does, ties and all, for ev
         REQUIRE(many.size() == 70);
         for (int64_t q = 0; q < 70; q += 7) {
           const auto one = index->search(queries[q], k);
-          REQUIRE(many[q].size() == one.size());
-          for (size_t i = 0; i < one.size(); ++i) {
-            CHECK(many[q][i].id == one[i].id);
-            CHECK(many[q][i].distance == one[i].distance);
-          }
+          const bool same = many[q].size() == one.size() &&
+                            std::equal(one.begin(), one.end(), many[q].begin(), [](const Hit& a, const Hit& b) {
+                              return a.id == b.id && a.distance == b.distance;
+                            });
+          INFO("query " << q << ", k " << k);
+          CHECK(same);
         }
       }
     }
