@@ -4,6 +4,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "local_ranks.h"
 #include "hashrl/common/error.h"
 #include "hashrl/retrieval/report.h"
 #include "hashrl/train/stop_on_signal.h"
@@ -18,6 +19,7 @@ int run_train(const std::vector<std::string>& args) {
       ("out", po::value<std::string>(), "output folder of the run (created)")
       ("resume", po::value<std::string>(), "continue the run in this folder from its checkpoint and config.ini")
       ("json", "print the report as JSON on stdout")
+      ("nproc", po::value<std::string>(), "start this many local ranks of a data-parallel run (docs/distributed.md)")
       ("help-config", "print every config key with its default and meaning (docs/config.md)");
   po::variables_map vm;
   if (!parse("train", args, options, vm, "--config FILE [--set section.key=value ...] --out DIR | --resume DIR"))
@@ -25,6 +27,11 @@ int run_train(const std::vector<std::string>& args) {
   if (vm.count("help-config")) {
     std::cout << config_doc();
     return 0;
+  }
+  if (vm.count("nproc")) {
+    const int nproc = static_cast<int>(int_flag(vm, "nproc", 1, 1024));
+    if (std::getenv("WORLD_SIZE")) fail("--nproc starts ranks itself: do not give it to a rank torchrun started");
+    if (nproc > 1) return run_local_ranks(nproc);
   }
   Config config;
   std::string out;
@@ -48,6 +55,7 @@ int run_train(const std::vector<std::string>& args) {
     StopOnSignal stop_on_signal(trainer);
     trainer.train();
   }
+  if (trainer.rank() != 0) return 0;  // rank 0 evaluates and reports for the whole run
   const auto report = trainer.evaluate();
   if (vm.count("json")) {
     std::cout << report.dump(2) << "\n";

@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <cstdlib>
 #include <thread>
 
 #include "hashrl/common/error.h"
@@ -25,7 +26,14 @@ int parse_thread_count(const std::string& text) {
 }
 
 int configure_threads(int requested) {
-  at::set_num_threads(requested > 0 ? requested : hardware_threads());
+  if (requested <= 0) {
+    // Ranks of a data-parallel run on one machine share its cores: two ranks of 2 threads each on
+    // 2 cores run 5-20x slower than two of one, not 2x (OpenMP spinning).
+    const char* local_ranks = std::getenv("LOCAL_WORLD_SIZE");
+    const int ranks = local_ranks ? std::max(1, std::atoi(local_ranks)) : 1;
+    requested = std::max(1, hardware_threads() / ranks);
+  }
+  at::set_num_threads(requested);
   return at::get_num_threads();
 }
 

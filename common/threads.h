@@ -14,7 +14,8 @@ int max_threads();
 int parse_thread_count(const std::string& text);
 
 // Sets LibTorch's intra-op threads: `requested` > 0 is taken as is, anything else means every
-// hardware thread. Returns the number now in use.
+// hardware thread — divided among the local ranks when LOCAL_WORLD_SIZE says there are several
+// (torchrun, hashrl train --nproc). Returns the number now in use.
 int configure_threads(int requested = 0);
 
 }  // namespace hashrl

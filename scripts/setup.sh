@@ -11,6 +11,7 @@ packages=(
   libfmt-dev nlohmann-json3-dev libstb-dev zlib1g-dev
   librange-v3-dev              # range pipelines (protocol splits, config lists)
   libfaiss-dev                 # FAISS binary indexes behind retrieval/BinaryIndex (CPU)
+  libgloo-dev                  # data-parallel training: c10d's Gloo process group (train/distributed.h)
   catch2                       # v2.13, the test framework
   dataset-fashion-mnist        # the default data set
   gnuplot-nox                  # plots of the retrieval curves

@@ -78,7 +78,8 @@ RunSettings RunSettings::from_config(const Config& config) {
           OptimizerSettings::from_config(ConfigSection(config, "optim"))};
 }
 
-Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)), out_dir_(std::move(out_dir)) {
+Trainer::Trainer(Config config, std::string out_dir, DistributedOptions distributed)
+    : config_(std::move(config)), out_dir_(std::move(out_dir)) {
   load_plugins(config_);  // before any component is built; config.ini then names them
   const auto settings = RunSettings::from_config(config_);
   train_ = settings.train;
@@ -95,6 +96,12 @@ Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)
   optimizer_ = make_optimizer(optim_, trainable);
   parameters_ = trainable.all();
   config_.check_all_used();
+  if (distributed.world_size > 1) {
+    group_ = std::make_unique<ProcessGroup>(distributed);
+    group_->broadcast(parameters_);  // the same seed builds the same model; this makes sure of it
+    seed_rank_streams();
+  }
+  if (!writes()) return;
 
   std::filesystem::create_directories(out_dir_ + "/codes");
   // The thread count is not a config key (it is the tool's --threads) but the results depend on it.
@@ -106,6 +113,18 @@ Trainer::Trainer(Config config, std::string out_dir) : config_(std::move(config)
   save_split(data_.split, out_dir_ + "/split");
 }
 
+Trainer::~Trainer() = default;
+
+int Trainer::rank() const { return group_ ? group_->rank() : 0; }
+int Trainer::world_size() const { return group_ ? group_->world_size() : 1; }
+
+void Trainer::seed_rank_streams() {
+  if (rank() == 0) return;
+  const uint64_t seed = train_.seed + 1000003ULL * static_cast<uint64_t>(rank()) + 7919ULL * static_cast<uint64_t>(step_);
+  torch::manual_seed(seed);
+  env_->reset(seed);
+}
+
 bool Trainer::resume() {
   // Killed before its first checkpoint was whole: nothing was trained that a fresh start from the
   // same config would not repeat exactly.
@@ -113,10 +132,12 @@ bool Trainer::resume() {
   const auto progress = load_checkpoint(checkpoint_path(), *agent_, *env_, *learner_, *optimizer_);
   step_ = progress.step;
   train_seconds_ = progress.train_seconds;
+  seed_rank_streams();  // every rank loaded rank 0's streams: the others take their own again
   return true;
 }
 
 void Trainer::checkpoint() {
+  if (!writes()) return;
   save_checkpoint(checkpoint_path(), *agent_, *env_, *learner_, *optimizer_, {step_, train_seconds_});
   last_checkpoint_ = std::chrono::steady_clock::now();
 }
@@ -135,6 +156,16 @@ class Trainer::StepContext : public UpdateContext {
     const int64_t step = t.step_ + 1;
     t.optimizer_->zero_grad();
     terms.loss.backward();
+    if (t.group_) {
+      // Every rank averages the same list of tensors: a parameter this rank's loss did not reach
+      // contributes zeros.
+      std::vector<torch::Tensor> grads;
+      for (auto& p : t.parameters_) {
+        if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+        grads.push_back(p.grad());
+      }
+      t.group_->average(grads);
+    }
     const double max_norm = t.optim_.clip_grad_norm > 0 ? t.optim_.clip_grad_norm : std::numeric_limits<double>::infinity();
     const double grad_norm = torch::nn::utils::clip_grad_norm_(t.parameters_, max_norm);
     auto finite_or_fail = [&](const std::string& name, double value) {
@@ -195,19 +226,21 @@ void Trainer::fit_closed_form() {
   agent_->fit(features, data_.data.labels.index_select(0, train).to(features.device()));
   step_ = 1;
   train_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  log_->write({{"step", step_}, {"fitted_items", train.size(0)}, {"seconds", train_seconds_}});
+  if (log_) log_->write({{"step", step_}, {"fitted_items", train.size(0)}, {"seconds", train_seconds_}});
   checkpoint();
 }
 
 void Trainer::train_until(int64_t steps) {
-  if (!log_) log_ = std::make_unique<MetricsLog>(out_dir_ + "/metrics.jsonl", step_);
+  if (!log_ && writes()) log_ = std::make_unique<MetricsLog>(out_dir_ + "/metrics.jsonl", step_);
   if (agent_->fitted_in_closed_form()) {
     if (step_ == 0 && steps > 0) fit_closed_form();
     return;
   }
   using Clock = std::chrono::steady_clock;
   const int64_t rows_per_step = env_->spec().num_rows();
-  Progress progress("train", steps, "step");
+  // Rank 0 draws the progress line; the others would only interleave with it.
+  static std::FILE* const nowhere = std::fopen("/dev/null", "w");
+  Progress progress("train", steps, "step", writes() ? stderr : nowhere);
   const auto start = Clock::now();
   const int64_t first_step = step_;
   last_checkpoint_ = start;
@@ -226,8 +259,8 @@ void Trainer::train_until(int64_t steps) {
       const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       record["seconds"] = train_seconds_;
       record["steps_per_second"] = seconds > 0 ? (step_ - first_step) / seconds : 0.0;
-      record["images_per_second"] = record["steps_per_second"].get<double>() * rows_per_step;
-      log_->write(record);
+      record["images_per_second"] = record["steps_per_second"].get<double>() * rows_per_step * world_size();
+      if (log_) log_->write(record);
     }
     const bool by_steps = train_.checkpoint_every > 0 && step_ % train_.checkpoint_every == 0;
     const bool by_time = train_.checkpoint_seconds > 0 &&
@@ -240,6 +273,7 @@ void Trainer::train_until(int64_t steps) {
 }
 
 nlohmann::json Trainer::evaluate() {
+  if (!writes()) return {{"rank", rank()}, {"note", "rank 0 evaluates and writes the report"}};
   const auto start = std::chrono::steady_clock::now();
   const auto& split = data_.split;
   const auto query_codes = encode_codes(*env_, *agent_, data_.data, split.query, eval_.batch_size, "encode queries");
@@ -262,6 +296,7 @@ nlohmann::json Trainer::evaluate() {
                    {"data", data_.data.name},
                    {"split", describe(split)},
                    {"threads", at::get_num_threads()},
+                   {"ranks", world_size()},
                    {"blas", describe_blas()}};
   if (eval_.plots) {
     PlotOptions plot;

@@ -28,6 +28,7 @@
 #include "hashrl/retrieval/ranking_metrics.h"
 #include "hashrl/rollout/learner.h"
 #include "hashrl/train/metrics_log.h"
+#include "hashrl/train/distributed.h"
 #include "hashrl/train/optimizer.h"
 
 namespace hashrl {
@@ -68,7 +69,12 @@ struct RunSettings {
 class Trainer {
  public:
   // Builds data, env, agent, learner and optimiser; throws naming any key that nothing read.
-  Trainer(Config config, std::string out_dir);
+  // With `distributed.world_size` > 1 (by default read from torchrun's variables) it is one rank of
+  // a data-parallel run (distributed.h): rank 0's parameters are broadcast, each rank draws its own
+  // triplets, gradients are averaged before every optimiser step, and rank 0 alone writes the run
+  // folder (config, metrics, checkpoints, codes, report); the other ranks write nothing.
+  Trainer(Config config, std::string out_dir, DistributedOptions distributed = distributed_from_environment());
+  ~Trainer();
 
   // Continues from out_dir/checkpoint.pt; false (and step 0) when the run was stopped before its
   // first checkpoint was written, which a fresh start repeats exactly.
@@ -87,6 +93,9 @@ class Trainer {
   nlohmann::json evaluate();
 
   int64_t step() const { return step_; }
+  // This process's rank and the number of ranks (0 and 1 unless distributed).
+  int rank() const;
+  int world_size() const;
   Agent& agent() { return *agent_; }
   Learner& learner() { return *learner_; }
   Env& env() { return *env_; }
@@ -101,6 +110,11 @@ class Trainer {
   // optimiser steps it takes throw naming the step and the term when anything is not finite).
   nlohmann::json train_step();
   class StepContext;
+  // Rank 0 writes the run folder; the other ranks only train.
+  bool writes() const { return rank() == 0; }
+  // Gives ranks above 0 their own triplet and bit streams, from (seed, rank, step): rank 0 keeps
+  // the single-process stream, so one rank trains exactly as an undistributed run.
+  void seed_rank_streams();
 
   Config config_;
   std::string out_dir_;
@@ -114,6 +128,7 @@ class Trainer {
   std::vector<torch::Tensor> parameters_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<MetricsLog> log_;
+  std::unique_ptr<ProcessGroup> group_;  // null unless distributed
   int64_t step_ = 0;
   double train_seconds_ = 0;  // over every segment of a resumed run
   std::chrono::steady_clock::time_point last_checkpoint_;
