@@ -65,7 +65,7 @@ TEST_CASE("an unknown kind is an error naming the key, its file and the known na
   const Config config = Config::from_string("[data]\nkind = imagenet\n", "run.ini");
   CHECK_THROWS_WITH(load_data(ConfigSection(config, "data")),
                     Catch::Contains("data.kind") && Catch::Contains("run.ini") && Catch::Contains("'imagenet'") &&
-                        Catch::Contains("fashion-mnist, image-list"));
+                        Catch::Contains("fashion-mnist, image-folder, image-list"));
   const Config optim = Config::from_string("[optim]\nkind = adamw\n", "run.ini");
   CHECK_THROWS_WITH(OptimizerSettings::from_config(ConfigSection(optim, "optim")),
                     Catch::Contains("optim.kind") && Catch::Contains("adam, sgd"));
