@@ -1,5 +1,6 @@
 #include "hashrl/common/files.h"
 
+#include <boost/crc.hpp>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,6 +53,12 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
     fail("cannot rename '{}' to '{}': {}", tmp, path, std::strerror(errno));
   const size_t slash = path.rfind('/');
   sync_directory(slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash));
+}
+
+uint32_t crc32_of(const char* data, size_t size) {
+  boost::crc_32_type crc;
+  crc.process_bytes(data, size);
+  return crc.checksum();
 }
 
 void sync_directory(const std::string& dir) {

@@ -23,6 +23,11 @@ struct Hit {
   int distance;
 };
 
+// The ranking order: nearer first, equal distances in id (database) order.
+inline bool in_rank_order(const Hit& a, const Hit& b) {
+  return a.distance != b.distance ? a.distance < b.distance : a.id < b.id;
+}
+
 class BinaryIndex {
  public:
   virtual ~BinaryIndex() = default;

@@ -146,9 +146,7 @@ std::vector<std::vector<Hit>> FaissBinaryIndex::search_many(const torch::Tensor&
     auto& hits = out[q];
     for (int64_t i = q * k; i < (q + 1) * k; ++i)
       if (ids[i] >= 0) hits.push_back({ids[i], distances[i]});
-    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-      return a.distance != b.distance ? a.distance < b.distance : a.id < b.id;
-    });
+    std::sort(hits.begin(), hits.end(), in_rank_order);
   }
   return out;
 }

@@ -26,8 +26,7 @@ class TopK {
 
   std::vector<Hit> take() {
     tighten();
-    std::sort(kept_.begin(), kept_.end(),
-              [](const Hit& a, const Hit& b) { return a.distance != b.distance ? a.distance < b.distance : a.id < b.id; });
+    std::sort(kept_.begin(), kept_.end(), in_rank_order);
     if (static_cast<int64_t>(kept_.size()) > k_) kept_.resize(static_cast<size_t>(k_));
     return std::move(kept_);
   }

@@ -1,6 +1,5 @@
 #include "hashrl/retrieval/index_file.h"
 
-#include <boost/crc.hpp>
 #include <torch/torch.h>
 
 #include <cstring>
@@ -16,12 +15,6 @@ namespace {
 
 constexpr char kMagic[8] = {'H', 'A', 'S', 'H', 'R', 'L', 'I', 'X'};
 constexpr uint32_t kVersion = 1;
-
-uint32_t crc32_of(const char* data, size_t size) {
-  boost::crc_32_type crc;
-  crc.process_bytes(data, size);
-  return crc.checksum();
-}
 
 template <class T>
 void put(std::string& out, const T& value) {

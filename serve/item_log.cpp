@@ -1,6 +1,5 @@
 #include "hashrl/serve/item_log.h"
 
-#include <boost/crc.hpp>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -20,12 +19,6 @@ constexpr char kMagic[8] = {'H', 'A', 'S', 'H', 'R', 'L', 'I', 'L'};
 constexpr uint32_t kVersion = 1;
 constexpr size_t kHeaderBytes = sizeof(kMagic) + sizeof(uint32_t) + 3 * sizeof(int64_t);
 constexpr size_t kIdBytes = sizeof(int64_t), kCrcBytes = sizeof(uint32_t);
-
-uint32_t crc32_of(const char* data, size_t size) {
-  boost::crc_32_type crc;
-  crc.process_bytes(data, size);
-  return crc.checksum();
-}
 
 size_t packed_bytes(int64_t bits) { return static_cast<size_t>((bits + 7) / 8); }
 
