@@ -91,6 +91,25 @@ torch::Tensor numbers_of(const nlohmann::json& value, const std::string& field, 
 
 bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
+// What a POST body holds, by its Content-Type (parameters such as "; charset=" ignored); anything
+// else is 415.
+enum class BodyKind { kJson, kImage };
+
+BodyKind body_kind(const std::string& content_type) {
+  const std::string type = content_type.substr(0, content_type.find(';'));
+  if (type == "application/json") return BodyKind::kJson;
+  if (starts_with(type, "image/") || type == "application/octet-stream") return BodyKind::kImage;
+  reject(415, fmt::format("Content-Type '{}' is not accepted; send application/json, image/png or image/jpeg",
+                          content_type));
+}
+
+// A JSON body that must be one object.
+nlohmann::json json_object_body(const std::string& text) {
+  auto body = parse_json_body(text);
+  if (!body.is_object()) reject(400, "the JSON body must be an object");
+  return body;
+}
+
 }  // namespace
 
 QueryService::QueryService(std::shared_ptr<TrainedRun> run, ServiceLimits limits, ItemWrites writes)
@@ -172,12 +191,10 @@ bool same_secret(const std::string& given, const std::string& expected) {  // ex
 }  // namespace
 
 ServiceReply QueryService::query(const ServiceRequest& request, const std::string& query_string) {
-  const std::string type = request.content_type.substr(0, request.content_type.find(';'));
   int64_t k = parse_k(query_parameter(query_string, "k"), limits_);
   torch::Tensor code;
-  if (type == "application/json") {
-    const auto body = parse_json_body(request.body);
-    if (!body.is_object()) reject(400, "the JSON body must be an object");
+  if (body_kind(request.content_type) == BodyKind::kJson) {
+    const auto body = json_object_body(request.body);
     if (body.contains("k")) {
       if (!body["k"].is_number_integer()) reject(400, "'k' must be an integer");
       k = parse_k(body["k"].dump(), limits_);  // as written: a huge unsigned k is not -1
@@ -197,11 +214,8 @@ ServiceReply QueryService::query(const ServiceRequest& request, const std::strin
       const auto item = item_of_json(body);
       code = item.features ? features_.encode(item.value) : items_.encode(item.value);
     }
-  } else if (starts_with(type, "image/") || type == "application/octet-stream") {
-    code = items_.encode(item_of_image(request.body).value);
   } else {
-    reject(415, fmt::format("Content-Type '{}' is not accepted; send application/json, image/png or image/jpeg",
-                            request.content_type));
+    code = items_.encode(item_of_image(request.body).value);
   }
 
   nlohmann::json results = nlohmann::json::array();
@@ -216,12 +230,10 @@ ServiceReply QueryService::add_items(const ServiceRequest& request, const std::s
                                               : "the bearer token is not the service's");
   if (!database_.writable())
     reject(403, "this service is read-only: start `hashrl serve` with an items folder (--items-dir) to add items");
-  const std::string type = request.content_type.substr(0, request.content_type.find(';'));
   std::vector<Item> items;
   std::vector<torch::Tensor> labels;
-  if (type == "application/json") {
-    const auto body = parse_json_body(request.body);
-    if (!body.is_object()) reject(400, "the JSON body must be an object");
+  if (body_kind(request.content_type) == BodyKind::kJson) {
+    const auto body = json_object_body(request.body);
     std::vector<const nlohmann::json*> objects;
     if (body.contains("items")) {
       if (body.size() != 1) reject(400, "a body with 'items' holds nothing else: put 'labels' in each item");
@@ -239,7 +251,7 @@ ServiceReply QueryService::add_items(const ServiceRequest& request, const std::s
       items.push_back(item_of_json(*object));
       labels.push_back(labels_of(object->contains("labels") ? (*object)["labels"] : nlohmann::json::array(), "labels"));
     }
-  } else if (starts_with(type, "image/") || type == "application/octet-stream") {
+  } else {
     items.push_back(item_of_image(request.body));
     nlohmann::json ids = nlohmann::json::array();
     const std::string text = query_parameter(query_string, "labels");
@@ -251,9 +263,6 @@ ServiceReply QueryService::add_items(const ServiceRequest& request, const std::s
       start = end + 1;
     }
     labels.push_back(labels_of(ids, "labels"));
-  } else {
-    reject(415, fmt::format("Content-Type '{}' is not accepted; send application/json, image/png or image/jpeg",
-                            request.content_type));
   }
 
   // Items of one kind are encoded in one pass each, not one by one through the batchers.
