@@ -46,17 +46,27 @@ int run_train(const std::vector<std::string>& args) {
     config = config_from(vm);
     out = vm["out"].as<std::string>();
   }
-  Trainer trainer(config, out);
+  const auto distributed = distributed_from_environment();
+  Trainer trainer(config, out, distributed);
   if (vm.count("resume")) {
     if (trainer.resume()) std::cerr << "resumed at step " << trainer.step() << "\n";
     else std::cerr << "no checkpoint in " << out << " yet: training from step 0\n";
+  } else if (distributed.restart > 0) {
+    // torchrun restarted the workers after a failure: go on from the last checkpoint, which every
+    // rank reads (on several machines, from a shared folder: docs/distributed.md).
+    if (trainer.resume())
+      std::cerr << fmt::format("rank {}: torchrun restart {}: resumed from {} at step {}\n", trainer.rank(),
+                               distributed.restart, trainer.checkpoint_path(), trainer.step());
+    else
+      std::cerr << fmt::format("rank {}: torchrun restart {}: no checkpoint yet, training from step 0\n",
+                               trainer.rank(), distributed.restart);
   }
   {
     StopOnSignal stop_on_signal(trainer);
     trainer.train();
   }
-  if (trainer.rank() != 0) return 0;  // rank 0 evaluates and reports for the whole run
-  const auto report = trainer.evaluate();
+  const auto report = trainer.evaluate();  // every rank encodes a shard
+  if (trainer.rank() != 0) return 0;       // rank 0 evaluates and reports for the whole run
   if (vm.count("json")) {
     std::cout << report.dump(2) << "\n";
   } else {

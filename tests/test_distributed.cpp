@@ -1,10 +1,12 @@
-// Data-parallel training (train/distributed.h): two ranks on loopback, each a Trainer in its own
-// thread, hold identical parameters after every step, and not those of either rank alone.
+// Data-parallel training (train/distributed.h, train/gradient_averager.h): two ranks on loopback
+// hold identical parameters, equal to one process that trains on both ranks' triplets with the
+// gradients averaged; the per-rank seeds; torchrun's variables.
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
 #include <thread>
 
+#include "hashrl/rollout/rollout.h"
 #include "hashrl/train/distributed.h"
 #include "hashrl/train/trainer.h"
 #include "support.h"
@@ -62,6 +64,69 @@ TEST_CASE("two ranks averaging their gradients keep identical parameters", "[dis
   CHECK_FALSE(all_equal(parameters_of(alone), final[0]));
 }
 
+TEST_CASE("two ranks train as one process does on both ranks' triplets with the gradients averaged",
+          "[distributed]") {
+  // The ranks run as processes (`hashrl train --nproc 2`): in threads they would share torch's
+  // random generator, and their draws would interleave by chance.
+  Config config = test::synthetic_config();
+  config.set("policy.hidden", "16");
+  config.set("train.steps", "20");
+  config.set("optim.kind", "adam");
+  config.set("optim.clip_grad_norm", "0.5");
+  const auto dir = test::scratch_dir("distributed-equivalence");
+  test::write_bytes(dir + "/config.ini", config.to_ini());
+  const auto [status, output] = test::run_hashrl(fmt::format("train --config {0}/config.ini --out {0}/ranks --nproc 2", dir));
+  INFO(output);
+  REQUIRE(status == 0);
+
+  // One process, one model: each step rolls out rank 0's and rank 1's episodes from their seeds,
+  // takes each loss's gradient, averages the two, clips and steps as the trainer does.
+  Trainer reference(config, dir + "/reference", DistributedOptions{});
+  const auto settings = RunSettings::from_config(config);
+  auto& agent = reference.agent();
+  auto parameters = agent.module().parameters();
+  REQUIRE(reference.env().parameters().empty());  // an identity encoder: the agent's are all
+  REQUIRE(reference.learner().module() == nullptr);
+  auto optimizer = make_optimizer(settings.optim, TrainableParameters{parameters, {}});
+  const uint64_t seed = settings.train.seed;
+  for (int64_t step = 0; step < 20; ++step) {
+    set_learning_rate(*optimizer, settings.optim, step);
+    agent.module().train();
+    std::vector<std::vector<torch::Tensor>> grads(2);
+    for (int rank = 0; rank < 2; ++rank) {
+      torch::manual_seed(rank_step_seed(seed, rank, step));
+      const auto trajectory = rollout(reference.env(), agent, agent.training_mode(), rank_step_seed(seed, rank, step, 1));
+      optimizer->zero_grad();
+      reference.learner().loss(trajectory).loss.backward();
+      for (auto& p : parameters) grads[rank].push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+    }
+    for (size_t i = 0; i < parameters.size(); ++i) parameters[i].mutable_grad() = (grads[0][i] + grads[1][i]) / 2;
+    torch::nn::utils::clip_grad_norm_(parameters, settings.optim.clip_grad_norm);
+    optimizer->step();
+  }
+
+  Trainer ranks(config, dir + "/ranks", DistributedOptions{});
+  REQUIRE(ranks.resume());
+  CHECK(ranks.step() == 20);
+  const auto trained = parameters_of(ranks);
+  REQUIRE(trained.size() == parameters.size());
+  double worst = 0;
+  for (size_t i = 0; i < parameters.size(); ++i)
+    worst = std::max(worst, (trained[i] - parameters[i].detach()).abs().max().item<double>());
+  CHECK(worst <= 1e-5);
+  // Not trivially so: the parameters moved.
+  Trainer untrained(config, dir + "/untrained", DistributedOptions{});
+  CHECK_FALSE(all_equal(parameters_of(untrained), trained));
+}
+
+TEST_CASE("each rank's seeds depend on the seed, the rank, the step and the stream alone", "[distributed]") {
+  CHECK(rank_step_seed(3, 1, 7, 0) == rank_step_seed(3, 1, 7, 0));
+  const std::vector<uint64_t> seeds = {rank_step_seed(3, 0, 7), rank_step_seed(3, 1, 7), rank_step_seed(3, 0, 8),
+                                       rank_step_seed(4, 0, 7), rank_step_seed(3, 0, 7, 1)};
+  for (size_t i = 0; i < seeds.size(); ++i)
+    for (size_t j = i + 1; j < seeds.size(); ++j) CHECK(seeds[i] != seeds[j]);
+}
+
 TEST_CASE("distributed settings come from torchrun's variables, and a malformed one is named", "[distributed]") {
   ::unsetenv("WORLD_SIZE");
   CHECK(distributed_from_environment().world_size == 1);
@@ -72,6 +137,10 @@ TEST_CASE("distributed settings come from torchrun's variables, and a malformed 
   CHECK(options.world_size == 2);
   CHECK(options.rank == 1);
   CHECK(options.master_port == 12345);
+  CHECK(options.restart == 0);
+  ::setenv("TORCHELASTIC_RESTART_COUNT", "1", 1);
+  CHECK(distributed_from_environment().restart == 1);
+  ::unsetenv("TORCHELASTIC_RESTART_COUNT");
   ::setenv("RANK", "2", 1);
   CHECK_THROWS_WITH(distributed_from_environment(), Catch::Contains("RANK='2'"));
   ::unsetenv("RANK");

@@ -11,17 +11,34 @@
 #include "hashrl/common/files.h"
 
 namespace hashrl {
+namespace {
+
+// What encoding needs, shared by checkpoints and weights_bytes.
+void write_weights(torch::serialize::OutputArchive& root, Agent& agent, const Env& env) {
+  torch::serialize::OutputArchive agent_archive, env_archive;
+  agent.module().save(agent_archive);
+  env.save(env_archive);
+  root.write("agent", agent_archive);
+  root.write("env", env_archive);
+}
+
+void read_weights(torch::serialize::InputArchive& root, Agent& agent, Env& env) {
+  torch::serialize::InputArchive agent_archive, env_archive;
+  root.read("agent", agent_archive);
+  root.read("env", env_archive);
+  agent.module().load(agent_archive);
+  env.load(env_archive);
+}
+
+}  // namespace
 
 void save_checkpoint(const std::string& path, Agent& agent, const Env& env, Learner& learner,
                      torch::optim::Optimizer& optimizer, RunProgress progress) {
-  torch::serialize::OutputArchive root, agent_archive, env_archive, learner_archive, optimizer_archive;
-  agent.module().save(agent_archive);
-  env.save(env_archive);
+  torch::serialize::OutputArchive root, learner_archive, optimizer_archive;
+  write_weights(root, agent, env);
   learner.save(learner_archive);
   root.write("learner", learner_archive);
   optimizer.save(optimizer_archive);
-  root.write("agent", agent_archive);
-  root.write("env", env_archive);
   root.write("optimizer", optimizer_archive);
   root.write("step", c10::IValue(progress.step));
   root.write("train_seconds", c10::IValue(progress.train_seconds));
@@ -48,29 +65,37 @@ void require_file(const std::string& path) {
 void load_weights(const std::string& path, Agent& agent, Env& env) {
   require_file(path);
   try {
-    torch::serialize::InputArchive root, agent_archive, env_archive;
+    torch::serialize::InputArchive root;
     root.load_from(path);
-    root.read("agent", agent_archive);
-    root.read("env", env_archive);
-    agent.module().load(agent_archive);
-    env.load(env_archive);
+    read_weights(root, agent, env);
   } catch (const c10::Error& e) {
     unloadable(path, e);
   }
+}
+
+std::string weights_bytes(Agent& agent, const Env& env) {
+  torch::serialize::OutputArchive root;
+  write_weights(root, agent, env);
+  std::ostringstream bytes;
+  root.save_to(bytes);
+  return bytes.str();
+}
+
+void load_weights_bytes(const std::string& bytes, Agent& agent, Env& env) {
+  torch::serialize::InputArchive root;
+  root.load_from(bytes.data(), bytes.size());
+  read_weights(root, agent, env);
 }
 
 RunProgress load_checkpoint(const std::string& path, Agent& agent, Env& env, Learner& learner,
                             torch::optim::Optimizer& optimizer) {
   require_file(path);
   try {
-    torch::serialize::InputArchive root, agent_archive, env_archive, learner_archive, optimizer_archive;
+    torch::serialize::InputArchive root, learner_archive, optimizer_archive;
     root.load_from(path);
-    root.read("agent", agent_archive);
-    root.read("env", env_archive);
+    read_weights(root, agent, env);
     root.read("learner", learner_archive);
     root.read("optimizer", optimizer_archive);
-    agent.module().load(agent_archive);
-    env.load(env_archive);
     learner.load(learner_archive);
     optimizer.load(optimizer_archive);
     c10::IValue step;

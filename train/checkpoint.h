@@ -32,4 +32,9 @@ RunProgress load_checkpoint(const std::string& path, Agent& agent, Env& env, Lea
 // Restores only what encoding needs, the agent's and the env's weights (serving a trained run).
 void load_weights(const std::string& path, Agent& agent, Env& env);
 
+// The agent's and the env's weights, buffers included, as bytes (to hand a model to other ranks),
+// and back into objects built from the same config.
+std::string weights_bytes(Agent& agent, const Env& env);
+void load_weights_bytes(const std::string& bytes, Agent& agent, Env& env);
+
 }  // namespace hashrl

@@ -9,14 +9,13 @@
 #include <torch/torch.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/parse_number.h"
 
 namespace hashrl {
 namespace {
-
-constexpr int64_t kBucketBytes = 16 << 20;
 
 std::optional<int64_t> integer_variable(const char* name, int64_t min, int64_t max) {
   const char* text = std::getenv(name);
@@ -52,7 +51,22 @@ DistributedOptions distributed_from_environment() {
   if (const auto port = integer_variable("MASTER_PORT", 1, 65535)) options.master_port = static_cast<int>(*port);
   if (const auto seconds = integer_variable("HASHRL_DIST_TIMEOUT", 1, 86400))
     options.timeout = std::chrono::seconds(*seconds);
+  if (const auto restart = integer_variable("TORCHELASTIC_RESTART_COUNT", 0, 1 << 20))
+    options.restart = static_cast<int>(*restart);
   return options;
+}
+
+uint64_t rank_step_seed(uint64_t seed, int rank, int64_t step, int64_t stream) {
+  // splitmix64's finaliser over each part in turn: nearby (rank, step) pairs give unrelated seeds.
+  auto mix = [](uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  uint64_t h = mix(seed + 0x9e3779b97f4a7c15ULL);
+  for (const uint64_t part : {static_cast<uint64_t>(rank), static_cast<uint64_t>(step), static_cast<uint64_t>(stream)})
+    h = mix(h ^ (part + 0x9e3779b97f4a7c15ULL));
+  return h;
 }
 
 struct ProcessGroup::Impl {
@@ -96,30 +110,27 @@ ProcessGroup::ProcessGroup(const DistributedOptions& options) : options_(options
 
 ProcessGroup::~ProcessGroup() = default;
 
-void ProcessGroup::average(const std::vector<torch::Tensor>& tensors) {
-  torch::NoGradGuard no_grad;
-  size_t first = 0;
-  while (first < tensors.size()) {
-    // One bucket: consecutive tensors up to kBucketBytes (at least one), flattened into one buffer.
-    size_t last = first;
-    int64_t bytes = 0;
-    std::vector<torch::Tensor> flat;
-    while (last < tensors.size() && (last == first || bytes + tensors[last].nbytes() <= kBucketBytes)) {
-      bytes += static_cast<int64_t>(tensors[last].nbytes());
-      flat.push_back(tensors[last].reshape({-1}));
-      ++last;
-    }
-    std::vector<at::Tensor> bucket = {torch::cat(flat)};
-    collective("averaging the gradients", rank(), [&] { impl_->group->allreduce(bucket)->wait(); });
-    bucket[0].div_(world_size());
-    int64_t offset = 0;
-    for (size_t i = first; i < last; ++i) {
-      const int64_t n = tensors[i].numel();
-      tensors[i].copy_(bucket[0].slice(0, offset, offset + n).view_as(tensors[i]));
-      offset += n;
-    }
-    first = last;
+namespace {
+
+class GlooSum : public ProcessGroup::PendingSum {
+ public:
+  GlooSum(c10::intrusive_ptr<c10d::Work> work, int rank) : work_(std::move(work)), rank_(rank) {}
+  void wait() override {
+    collective("averaging the gradients", rank_, [&] { work_->wait(); });
   }
+
+ private:
+  c10::intrusive_ptr<c10d::Work> work_;
+  int rank_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProcessGroup::PendingSum> ProcessGroup::start_sum(torch::Tensor tensor) {
+  std::vector<at::Tensor> one = {std::move(tensor)};
+  c10::intrusive_ptr<c10d::Work> work;
+  collective("averaging the gradients", rank(), [&] { work = impl_->group->allreduce(one); });
+  return std::make_unique<GlooSum>(std::move(work), rank());
 }
 
 void ProcessGroup::broadcast(const std::vector<torch::Tensor>& tensors, int root) {
@@ -132,10 +143,33 @@ void ProcessGroup::broadcast(const std::vector<torch::Tensor>& tensors, int root
   }
 }
 
-double ProcessGroup::sum(double value) {
-  std::vector<at::Tensor> one = {torch::tensor({value}, torch::kFloat64)};
-  collective("summing a value", rank(), [&] { impl_->group->allreduce(one)->wait(); });
-  return one[0].item<double>();
+void ProcessGroup::broadcast(std::string& bytes, int root) {
+  auto size = torch::tensor({static_cast<int64_t>(bytes.size())}, torch::kInt64);
+  broadcast({size}, root);
+  auto buffer = torch::empty({size.item<int64_t>()}, torch::kUInt8);
+  if (rank() == root) std::memcpy(buffer.data_ptr(), bytes.data(), bytes.size());
+  broadcast({buffer}, root);
+  bytes.assign(reinterpret_cast<const char*>(buffer.data_ptr()), static_cast<size_t>(buffer.numel()));
+}
+
+torch::Tensor ProcessGroup::gather_rows(const torch::Tensor& rows) {
+  // Gloo's all-gather takes equal shapes: every rank pads its rows to the longest, then trims.
+  auto counts = torch::zeros({world_size()}, torch::kInt64);
+  counts[rank()] = rows.size(0);
+  std::vector<at::Tensor> one = {counts};
+  collective("gathering the encoded shards", rank(), [&] { impl_->group->allreduce(one)->wait(); });
+  const int64_t longest = counts.max().item<int64_t>();
+  auto shape = rows.sizes().vec();
+  shape[0] = longest;
+  auto padded = torch::zeros(shape, rows.options());
+  padded.slice(0, 0, rows.size(0)).copy_(rows);
+  std::vector<std::vector<at::Tensor>> gathered(1);
+  for (int r = 0; r < world_size(); ++r) gathered[0].push_back(torch::empty_like(padded));
+  std::vector<at::Tensor> input = {padded};
+  collective("gathering the encoded shards", rank(), [&] { impl_->group->allgather(gathered, input)->wait(); });
+  std::vector<torch::Tensor> parts;
+  for (int r = 0; r < world_size(); ++r) parts.push_back(gathered[0][r].slice(0, 0, counts[r].item<int64_t>()));
+  return torch::cat(parts);
 }
 
 }  // namespace hashrl

@@ -2,7 +2,8 @@
 // Data-parallel training across processes, on PyTorch's own engine: c10d's Gloo process group
 // (TCP, CPU tensors) with a TCPStore rendezvous, as torchrun sets it up. Every rank holds the whole
 // model, draws its own triplets, and averages its gradients with the others before each optimiser
-// step, so all ranks take the same step and stay identical (docs/distributed.md).
+// step, so all ranks take the same step and stay identical (docs/distributed.md). The averaging
+// overlaps the backward pass (gradient_averager.h).
 //
 //   hashrl train --config C --out RUN --nproc 2                       # two local ranks
 //   python3 -m torch.distributed.run --no_python --nproc_per_node 2 hashrl train --config C --out RUN
@@ -23,11 +24,20 @@ struct DistributedOptions {
   // How long a collective (or the rendezvous) waits for the other ranks before failing: a rank that
   // died makes the others exit with an error naming the wait, not hang.
   std::chrono::seconds timeout{120};
+  // torchrun's restart count: above 0, this attempt follows one that failed (a rank died), and
+  // `hashrl train` resumes from the run's last checkpoint instead of starting over.
+  int restart = 0;
 };
 
 // From torchrun's variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT (and HASHRL_DIST_TIMEOUT,
-// seconds); world_size 1 when WORLD_SIZE is unset. Throws naming the variable when one is malformed.
+// seconds) and TORCHELASTIC_RESTART_COUNT; world_size 1 when WORLD_SIZE is unset. Throws naming
+// the variable when one is malformed.
 DistributedOptions distributed_from_environment();
+
+// The seed of what rank `rank` draws at step `step` of a data-parallel run (its triplets, its bits;
+// `stream` tells apart the draws of one step). It depends on nothing else, so a run resumed at any
+// step, after any restart, draws exactly what the uninterrupted run drew.
+uint64_t rank_step_seed(uint64_t seed, int rank, int64_t step, int64_t stream = 0);
 
 class ProcessGroup {
  public:
@@ -38,13 +48,22 @@ class ProcessGroup {
   int rank() const { return options_.rank; }
   int world_size() const { return options_.world_size; }
 
-  // Averages the tensors in place over the ranks: packed into buckets of about 16 MiB, one
-  // all-reduce per bucket. Every rank must pass the same shapes in the same order.
-  void average(const std::vector<torch::Tensor>& tensors);
+  // A sum over the ranks that runs while the caller goes on; wait() finishes it.
+  class PendingSum {
+   public:
+    virtual ~PendingSum() = default;
+    virtual void wait() = 0;
+  };
+  // Starts summing `tensor` in place over the ranks (an all-reduce). Every rank must start the same
+  // sums, of the same shapes, in the same order.
+  std::unique_ptr<PendingSum> start_sum(torch::Tensor tensor);
   // Copies rank `root`'s tensors into every rank's, in place.
   void broadcast(const std::vector<torch::Tensor>& tensors, int root = 0);
-  // Sums one number over the ranks (a metric, a flag).
-  double sum(double value);
+  // Rank `root`'s bytes into every rank's string (a serialised model).
+  void broadcast(std::string& bytes, int root = 0);
+  // Every rank's rows, concatenated in rank order, on every rank: the ranks may hold different
+  // numbers of rows of the same trailing shape and type (shards of an encoded database).
+  torch::Tensor gather_rows(const torch::Tensor& rows);
 
  private:
   struct Impl;

@@ -99,7 +99,7 @@ Trainer::Trainer(Config config, std::string out_dir, DistributedOptions distribu
   if (distributed.world_size > 1) {
     group_ = std::make_unique<ProcessGroup>(distributed);
     group_->broadcast(parameters_);  // the same seed builds the same model; this makes sure of it
-    seed_rank_streams();
+    averager_ = std::make_unique<GradientAverager>(*group_, parameters_);
   }
   if (!writes()) return;
 
@@ -118,13 +118,6 @@ Trainer::~Trainer() = default;
 int Trainer::rank() const { return group_ ? group_->rank() : 0; }
 int Trainer::world_size() const { return group_ ? group_->world_size() : 1; }
 
-void Trainer::seed_rank_streams() {
-  if (rank() == 0) return;
-  const uint64_t seed = train_.seed + 1000003ULL * static_cast<uint64_t>(rank()) + 7919ULL * static_cast<uint64_t>(step_);
-  torch::manual_seed(seed);
-  env_->reset(seed);
-}
-
 bool Trainer::resume() {
   // Killed before its first checkpoint was whole: nothing was trained that a fresh start from the
   // same config would not repeat exactly.
@@ -132,7 +125,6 @@ bool Trainer::resume() {
   const auto progress = load_checkpoint(checkpoint_path(), *agent_, *env_, *learner_, *optimizer_);
   step_ = progress.step;
   train_seconds_ = progress.train_seconds;
-  seed_rank_streams();  // every rank loaded rank 0's streams: the others take their own again
   return true;
 }
 
@@ -155,17 +147,9 @@ class Trainer::StepContext : public UpdateContext {
     auto& t = trainer_;
     const int64_t step = t.step_ + 1;
     t.optimizer_->zero_grad();
+    if (t.averager_) t.averager_->begin();
     terms.loss.backward();
-    if (t.group_) {
-      // Every rank averages the same list of tensors: a parameter this rank's loss did not reach
-      // contributes zeros.
-      std::vector<torch::Tensor> grads;
-      for (auto& p : t.parameters_) {
-        if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-        grads.push_back(p.grad());
-      }
-      t.group_->average(grads);
-    }
+    if (t.averager_) t.averager_->finish();
     const double max_norm = t.optim_.clip_grad_norm > 0 ? t.optim_.clip_grad_norm : std::numeric_limits<double>::infinity();
     const double grad_norm = torch::nn::utils::clip_grad_norm_(t.parameters_, max_norm);
     auto finite_or_fail = [&](const std::string& name, double value) {
@@ -201,8 +185,16 @@ nlohmann::json Trainer::train_step() {
   UpdateResult result;
   StepContext context(*this);
   try {
+    // Distributed, each rank's draws come from (seed, rank, step) alone: what a rank draws never
+    // depends on where the run was resumed (an undistributed run keeps one continuing stream, which
+    // its checkpoints hold).
+    auto seed_of = [&](int64_t stream) -> std::optional<uint64_t> {
+      if (!group_) return std::nullopt;
+      return rank_step_seed(train_.seed, rank(), step_, stream);
+    };
+    if (group_) torch::manual_seed(*seed_of(0));
     for (int64_t i = 0; i < learner_->episodes_per_update(); ++i)
-      buffer.push_back(rollout(*env_, *agent_, agent_->training_mode()));
+      buffer.push_back(rollout(*env_, *agent_, agent_->training_mode(), seed_of(i + 1)));
     result = learner_->update(buffer, context);
   } catch (const NonFiniteError& e) {
     fail("training stopped at step {}: {}; the last good checkpoint is '{}'", step_ + 1, e.what(), checkpoint_path());
@@ -215,6 +207,12 @@ nlohmann::json Trainer::train_step() {
                         {"grad_norm", result.grad_norm},
                         {"reward", reward / static_cast<double>(buffer.size())}};
   for (const auto& [name, value] : result.terms) record[name] = value;
+  if (averager_) {
+    const auto sync = averager_->take_stats();
+    record["allreduce_bytes"] = sync.bytes;
+    record["allreduce_wait_seconds"] = sync.wait_seconds;
+    record["allreduce_started_in_backward"] = sync.buckets > 0 ? double(sync.started_in_backward) / sync.buckets : 0.0;
+  }
   ++step_;
   return record;
 }
@@ -272,12 +270,26 @@ void Trainer::train_until(int64_t steps) {
   checkpoint();
 }
 
+torch::Tensor Trainer::encode_shared(const torch::Tensor& indices, const std::string& label) {
+  if (!group_) return encode_codes(*env_, *agent_, data_.data, indices, eval_.batch_size, label);
+  const int64_t n = indices.size(0), ranks = world_size();
+  const auto shard = indices.slice(0, n * rank() / ranks, n * (rank() + 1) / ranks);
+  return group_->gather_rows(encode_codes(*env_, *agent_, data_.data, shard, eval_.batch_size, label));
+}
+
 nlohmann::json Trainer::evaluate() {
-  if (!writes()) return {{"rank", rank()}, {"note", "rank 0 evaluates and writes the report"}};
   const auto start = std::chrono::steady_clock::now();
+  if (group_) {
+    // The ranks' parameters are identical, but not their buffers (a batch norm's running
+    // statistics follow each rank's own batches): every rank encodes with rank 0's whole model.
+    std::string weights = writes() ? weights_bytes(*agent_, *env_) : std::string();
+    group_->broadcast(weights);
+    if (!writes()) load_weights_bytes(weights, *agent_, *env_);
+  }
   const auto& split = data_.split;
-  const auto query_codes = encode_codes(*env_, *agent_, data_.data, split.query, eval_.batch_size, "encode queries");
-  const auto db_codes = encode_codes(*env_, *agent_, data_.data, split.database, eval_.batch_size, "encode database");
+  const auto query_codes = encode_shared(split.query, "encode queries");
+  const auto db_codes = encode_shared(split.database, "encode database");
+  if (!writes()) return {{"rank", rank()}, {"note", "rank 0 evaluates and writes the report"}};
   const auto query_labels = data_.data.labels.index_select(0, split.query);
   const auto db_labels = data_.data.labels.index_select(0, split.database);
   save_npy(out_dir_ + "/codes/query_codes.npy", query_codes);

@@ -29,6 +29,7 @@
 #include "hashrl/rollout/learner.h"
 #include "hashrl/train/metrics_log.h"
 #include "hashrl/train/distributed.h"
+#include "hashrl/train/gradient_averager.h"
 #include "hashrl/train/optimizer.h"
 
 namespace hashrl {
@@ -71,8 +72,9 @@ class Trainer {
   // Builds data, env, agent, learner and optimiser; throws naming any key that nothing read.
   // With `distributed.world_size` > 1 (by default read from torchrun's variables) it is one rank of
   // a data-parallel run (distributed.h): rank 0's parameters are broadcast, each rank draws its own
-  // triplets, gradients are averaged before every optimiser step, and rank 0 alone writes the run
-  // folder (config, metrics, checkpoints, codes, report); the other ranks write nothing.
+  // triplets from (seed, rank, step), gradients are averaged during every backward pass, evaluation
+  // encodes a shard on each rank, and rank 0 alone writes the run folder (config, metrics,
+  // checkpoints, codes, report); the other ranks write nothing.
   Trainer(Config config, std::string out_dir, DistributedOptions distributed = distributed_from_environment());
   ~Trainer();
 
@@ -90,6 +92,7 @@ class Trainer {
   // A closed-form agent is fitted instead, once.
   void train_until(int64_t steps);
   // Encodes queries and database, evaluates, writes codes/ and report.json; returns the report.
+  // Distributed, every rank must call it: each encodes its shard, and rank 0 evaluates the whole.
   nlohmann::json evaluate();
 
   int64_t step() const { return step_; }
@@ -112,9 +115,8 @@ class Trainer {
   class StepContext;
   // Rank 0 writes the run folder; the other ranks only train.
   bool writes() const { return rank() == 0; }
-  // Gives ranks above 0 their own triplet and bit streams, from (seed, rank, step): rank 0 keeps
-  // the single-process stream, so one rank trains exactly as an undistributed run.
-  void seed_rank_streams();
+  // The codes of these items: all encoded here, or, distributed, a shard on each rank gathered.
+  torch::Tensor encode_shared(const torch::Tensor& indices, const std::string& label);
 
   Config config_;
   std::string out_dir_;
@@ -129,6 +131,7 @@ class Trainer {
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<MetricsLog> log_;
   std::unique_ptr<ProcessGroup> group_;  // null unless distributed
+  std::unique_ptr<GradientAverager> averager_;
   int64_t step_ = 0;
   double train_seconds_ = 0;  // over every segment of a resumed run
   std::chrono::steady_clock::time_point last_checkpoint_;
