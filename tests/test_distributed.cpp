@@ -8,6 +8,7 @@
 
 #include "hashrl/rollout/rollout.h"
 #include "hashrl/train/distributed.h"
+#include "hashrl/train/gradient_averager.h"
 #include "hashrl/train/trainer.h"
 #include "support.h"
 
@@ -117,6 +118,58 @@ TEST_CASE("two ranks train as one process does on both ranks' triplets with the 
   // Not trivially so: the parameters moved.
   Trainer untrained(config, dir + "/untrained", DistributedOptions{});
   CHECK_FALSE(all_equal(parameters_of(untrained), trained));
+}
+
+TEST_CASE("gradients are averaged during backward, a parameter a rank's loss missed counting as zeros",
+          "[distributed]") {
+  // Three parameters; rank 0's loss reaches a and b, rank 1's a and c. Tiny buckets, so that each
+  // parameter has its own and the order in which buckets start matters.
+  const int port = 29900 + static_cast<int>(::getpid() % 90);
+  std::vector<std::vector<torch::Tensor>> grads(2);
+  std::vector<GradientAverager::Stats> stats(2);
+  std::vector<std::string> errors(2);
+  std::vector<std::thread> ranks;
+  for (int rank = 0; rank < 2; ++rank)
+    ranks.emplace_back([&, rank] {
+      try {
+        DistributedOptions options;
+        options.rank = rank;
+        options.world_size = 2;
+        options.master_port = port;
+        ProcessGroup group(options);
+        std::vector<torch::Tensor> p = {torch::ones({1000}, torch::requires_grad()),
+                                        torch::ones({2000}, torch::requires_grad()),
+                                        torch::ones({3000}, torch::requires_grad())};
+        GradientAverager averager(group, p, /*bucket_bytes=*/1);
+        for (int step = 0; step < 3; ++step) {
+          for (auto& t : p) t.mutable_grad() = torch::Tensor();
+          averager.begin();
+          const double scale = rank + 1;
+          auto loss = (p[0] * scale).sum() + (rank == 0 ? (p[1] * 3).sum() : (p[2] * 5).sum());
+          loss.backward();
+          averager.finish();
+        }
+        for (auto& t : p) grads[rank].push_back(t.grad().clone());
+        stats[rank] = averager.take_stats();
+      } catch (const std::exception& e) {
+        errors[rank] = e.what();
+      }
+    });
+  for (auto& thread : ranks) thread.join();
+  INFO(errors[0] << " | " << errors[1]);
+  REQUIRE(errors[0].empty());
+  REQUIRE(errors[1].empty());
+  for (int rank = 0; rank < 2; ++rank) {
+    CHECK(torch::allclose(grads[rank][0], torch::full({1000}, 1.5)));  // (1 + 2) / 2
+    CHECK(torch::allclose(grads[rank][1], torch::full({2000}, 1.5)));  // (3 + 0) / 2
+    CHECK(torch::allclose(grads[rank][2], torch::full({3000}, 2.5)));  // (0 + 5) / 2
+    CHECK(stats[rank].buckets == 9);
+    CHECK(stats[rank].bytes == 3 * 6000 * 4);
+  }
+  // Rank 0, first step: c's bucket comes first (reverse order) and never fills, so nothing starts
+  // in backward. Then the buckets follow rank 0's arrival order, c last: a's and b's start in
+  // backward in each of the two steps left.
+  CHECK(stats[0].started_in_backward == 4);
 }
 
 TEST_CASE("each rank's seeds depend on the seed, the rank, the step and the stream alone", "[distributed]") {

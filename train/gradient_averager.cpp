@@ -17,22 +17,39 @@ struct GradientAverager::Bucket {
 };
 
 GradientAverager::GradientAverager(ProcessGroup& group, std::vector<torch::Tensor> parameters, int64_t bucket_bytes)
-    : group_(group), parameters_(std::move(parameters)), place_(parameters_.size()), arrived_(parameters_.size()) {
-  constexpr int64_t kFirstBucketBytes = 1 << 20;
-  int64_t cap = std::min(kFirstBucketBytes, bucket_bytes);
-  int64_t bytes = 0;
-  for (size_t i = parameters_.size(); i-- > 0;) {
+    : group_(group),
+      parameters_(std::move(parameters)),
+      bucket_bytes_(bucket_bytes),
+      place_(parameters_.size()),
+      arrived_(parameters_.size()) {
+  for (size_t i = 0; i < parameters_.size(); ++i) {
     const auto& p = parameters_[i];
-    if (p.scalar_type() != parameters_.back().scalar_type() || p.device() != parameters_.back().device())
+    if (p.scalar_type() != parameters_.front().scalar_type() || p.device() != parameters_.front().device())
       fail("gradient averaging needs parameters of one type and device; parameter {} is {} on {}", i,
            c10::toString(p.scalar_type()), p.device().str());
+    if (p.requires_grad())
+      hooks_.emplace_back(i, parameters_[i].register_hook([this, i](const torch::Tensor& grad) { on_gradient(i, grad); }));
+  }
+  std::vector<size_t> reversed(parameters_.size());
+  for (size_t i = 0; i < reversed.size(); ++i) reversed[i] = reversed.size() - 1 - i;
+  build_buckets(reversed);
+}
+
+void GradientAverager::build_buckets(const std::vector<size_t>& order) {
+  constexpr int64_t kFirstBucketBytes = 1 << 20;
+  buckets_.clear();
+  int64_t cap = std::min(kFirstBucketBytes, bucket_bytes_);
+  int64_t bytes = 0;
+  for (const size_t i : order) {
+    const auto& p = parameters_[i];
     if (buckets_.empty() || (bytes > 0 && bytes + static_cast<int64_t>(p.nbytes()) > cap)) {
-      if (!buckets_.empty()) cap = bucket_bytes;
+      if (!buckets_.empty()) cap = bucket_bytes_;
       buckets_.emplace_back();
       bytes = 0;
     }
     place_[i] = {buckets_.size() - 1, bytes / static_cast<int64_t>(p.element_size())};
     buckets_.back().parameters.push_back(i);
+    if (p.requires_grad()) ++buckets_.back().hooked;
     bytes += static_cast<int64_t>(p.nbytes());
   }
   for (auto& bucket : buckets_) {
@@ -40,11 +57,19 @@ GradientAverager::GradientAverager(ProcessGroup& group, std::vector<torch::Tenso
     for (const size_t i : bucket.parameters) numel += parameters_[i].numel();
     bucket.flat = torch::zeros({numel}, parameters_.front().options().requires_grad(false));
   }
-  for (size_t i = 0; i < parameters_.size(); ++i) {
-    if (!parameters_[i].requires_grad()) continue;
-    ++buckets_[place_[i].first].hooked;
-    hooks_.emplace_back(i, parameters_[i].register_hook([this, i](const torch::Tensor& grad) { on_gradient(i, grad); }));
-  }
+}
+
+void GradientAverager::rebuild_in_arrival_order() {
+  // Rank 0's order, for every rank: the buckets must be the same everywhere.
+  std::vector<int64_t> order(arrival_.begin(), arrival_.end());
+  for (size_t i = parameters_.size(); i-- > 0;)
+    if (!arrived_[i]) order.push_back(static_cast<int64_t>(i));
+  auto shared = torch::tensor(order, torch::kInt64);
+  group_.broadcast({shared});
+  std::vector<size_t> agreed(parameters_.size());
+  for (size_t j = 0; j < agreed.size(); ++j) agreed[j] = static_cast<size_t>(shared[j].item<int64_t>());
+  build_buckets(agreed);
+  rebuilt_ = true;
 }
 
 GradientAverager::~GradientAverager() {
@@ -75,6 +100,7 @@ void GradientAverager::on_gradient(size_t parameter, const torch::Tensor& grad) 
   if (!arrived_[parameter]) {
     arrived_[parameter] = true;
     --bucket.waiting;
+    if (!rebuilt_) arrival_.push_back(parameter);
   }
   start_ready_buckets();
 }
@@ -109,6 +135,7 @@ void GradientAverager::finish() {
     }
   }
   stats_.wait_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - waited_from).count();
+  if (!rebuilt_) rebuild_in_arrival_order();
 }
 
 GradientAverager::Stats GradientAverager::take_stats() { return std::exchange(stats_, Stats{}); }

@@ -1,10 +1,13 @@
 #pragma once
 // Gradients averaged over the ranks while the backward pass still runs, the idea of c10d's Reducer
-// (what Python's DistributedDataParallel uses): the parameters are packed into buckets in reverse
-// order (the order backward tends to reach them), a hook on each parameter copies its gradient
-// into its bucket as soon as autograd has it, and a bucket whose gradients are all in starts its
-// all-reduce at once, while backward goes on with the layers below. Buckets start in the same order
-// on every rank (a bucket waits for the ones before it), so the collectives always match.
+// (what Python's DistributedDataParallel uses): the parameters are packed into buckets, a hook on
+// each parameter copies its gradient into its bucket as soon as autograd has it, and a bucket whose
+// gradients are all in starts its all-reduce at once, while backward goes on with the layers below.
+// Buckets start in the same order on every rank (a bucket waits for the ones before it), so the
+// collectives always match. The first step packs the parameters in reverse order (the order
+// backward tends to reach them); after it, as the Reducer does, they are packed again in the order
+// their gradients arrived on rank 0, parameters that got none last — one such parameter in an early
+// bucket would otherwise hold every bucket back until backward ends.
 //
 //   GradientAverager averager(group, parameters);
 //   optimizer.zero_grad();
@@ -49,15 +52,20 @@ class GradientAverager {
 
  private:
   struct Bucket;
+  void build_buckets(const std::vector<size_t>& order);
+  void rebuild_in_arrival_order();
   void on_gradient(size_t parameter, const torch::Tensor& grad);
   void start_ready_buckets();
 
   ProcessGroup& group_;
   std::vector<torch::Tensor> parameters_;
+  int64_t bucket_bytes_;
   std::vector<Bucket> buckets_;
   // Where each parameter lies: its bucket and its offset in the bucket's flat buffer.
   std::vector<std::pair<size_t, int64_t>> place_;
   std::vector<bool> arrived_;
+  std::vector<size_t> arrival_;  // the first step's order of arrival
+  bool rebuilt_ = false;
   std::vector<std::pair<size_t, unsigned>> hooks_;  // (parameter, hook) to remove
   size_t next_to_start_ = 0;
   bool armed_ = false;
