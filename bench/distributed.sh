@@ -86,9 +86,9 @@ latency = float(table[0][1]) / 1e3 / 2
 bandwidth = float(table[-1][2]) * 1e9
 print(f"\nmodel (not a measurement): n machines of this kind, one rank x 2 threads each; a step takes the"
       f"\nmeasured 1 x 2 step plus a ring all-reduce of the step's bytes, 2 (n-1)/n x bytes / {bandwidth / 1e9:.2f} GB/s"
-      f"\n+ 2 (n-1) x {latency * 1e6:.0f} us per 16 MiB bucket (loopback's figures: a 10 GbE link is about as fast;"
-      f"\nslower links scale the second term). 'overlapped' hides the all-reduce behind backward as far as"
-      f"\nthe step is long; 'serial' adds it whole: the truth lies between.")
+      f"\n+ 2 (n-1) x {latency * 1e6:.0f} us per 16 MiB bucket (loopback's figures: a 10 GbE link moves about as"
+      f"\nmuch, with less latency; a slower link scales the first term). 'overlapped' hides the all-reduce"
+      f"\nbehind backward as far as the step is long; 'serial' adds it whole: the truth lies between.")
 print("model  | machines | serial steps/s | overlapped steps/s | images/s (serial-overlapped)")
 for model in ["cpu", "paper"]:
     step = 1 / rows[f"{model}-1x2"]["steps_per_second"]
