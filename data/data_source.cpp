@@ -12,14 +12,14 @@ const auto kKind = shared_keys.name_of("kind", "fashion-mnist", "a data reader (
 const auto kProtocol = shared_keys.name_of("protocol", "per-label", "a split protocol (below)",
                                            "which items are queries, training items and the database");
 const SplitOptions kSplitDefaults;
-const auto kQueriesPerLabel = shared_keys.integer("queries_per_label", kSplitDefaults.queries_per_label, 0,
+const auto kQueriesPerLabel = shared_keys.integer("queries_per_label", kSplitDefaults.queries_per_label(), 0,
                                                   INT64_MAX, "per-label, nus-wide: queries per label");
-const auto kTrainPerLabel = shared_keys.integer("train_per_label", kSplitDefaults.train_per_label, 1, INT64_MAX,
+const auto kTrainPerLabel = shared_keys.integer("train_per_label", kSplitDefaults.train_per_label(), 1, INT64_MAX,
                                                 "per-label, nus-wide: training items per label");
-const auto kTrainInDatabase = shared_keys.flag("train_in_database", kSplitDefaults.train_in_database,
+const auto kTrainInDatabase = shared_keys.flag("train_in_database", kSplitDefaults.train_in_database(),
                                                "training items are also database items");
 const auto kQueriesFromTestFile =
-    shared_keys.flag("queries_from_test_file", kSplitDefaults.queries_from_test_file,
+    shared_keys.flag("queries_from_test_file", kSplitDefaults.queries_from_test_file(),
                      "queries from the official test file (Fashion-MNIST's t10k, CIFAR-10's test_batch), "
                      "training items from the rest");
 const auto kSplitSeed = shared_keys.integer("split_seed", 0, 0, INT64_MAX, "seed of the split");
@@ -109,6 +109,17 @@ DataReaderRegistry& data_reader_registry() {
   return registry;
 }
 
+SplitOptions SplitOptions::from_config(const ConfigSection& s) {
+  auto options = SplitOptions()
+                     .queries_per_label(kQueriesPerLabel(s))
+                     .train_per_label(kTrainPerLabel(s))
+                     .train_in_database(kTrainInDatabase(s))
+                     .queries_from_test_file(kQueriesFromTestFile(s))
+                     .seed(static_cast<uint64_t>(kSplitSeed(s)));
+  options.validate();
+  return options;
+}
+
 SplitProtocolRegistry& split_protocol_registry() {
   static SplitProtocolRegistry registry = [] {
     SplitProtocolRegistry r("split protocol");
@@ -138,14 +149,8 @@ SplitProtocolRegistry& split_protocol_registry() {
 LoadedData load_data(const ConfigSection& s) {
   auto data = data_reader_registry().create(kKind, s, s);
   data.validate();  // a registered reader's output is held to what the built-in readers promise
-  SplitOptions options;
-  options.queries_per_label = kQueriesPerLabel(s);
-  options.train_per_label = kTrainPerLabel(s);
-  options.train_in_database = kTrainInDatabase(s);
-  options.queries_from_test_file = kQueriesFromTestFile(s);
-  options.seed = static_cast<uint64_t>(kSplitSeed(s));
   const auto split_dir = kSplitDir(s);
-  LoadedData out = split_protocol_registry().create(kProtocol, s, std::move(data), s, options);
+  LoadedData out = split_protocol_registry().create(kProtocol, s, std::move(data), s, SplitOptions::from_config(s));
   // A saved split replaces the drawn one (after nus-wide has chosen its items, which it indexes).
   if (!split_dir.empty()) out.split = load_split(split_dir, out.data.size());
   return out;

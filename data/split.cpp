@@ -68,31 +68,32 @@ std::vector<int64_t> take_per_label(const torch::Tensor& labels, const std::vect
 
 Split split_per_label(const Dataset& data, const SplitOptions& options) {
   data.validate();
+  options.validate();
   const int64_t n = data.size();
   if (n == 0) fail("data set '{}' is empty: nothing to split", data.name);
   const auto labels = data.labels.contiguous();
-  const auto order = shuffled_order(n, options.seed);
-
-  const bool by_file = options.queries_from_test_file && data.from_test_file.defined();
+  const auto order = shuffled_order(n, options.seed());
+  const bool by_file = options.queries_from_test_file() && data.from_test_file.defined();
   const auto test = by_file ? data.from_test_file.contiguous() : torch::Tensor();
   const auto in_test = [&](int64_t i) { return !by_file || test.data_ptr<bool>()[i]; };
   const auto in_rest = [&](int64_t i) { return !by_file || !test.data_ptr<bool>()[i]; };
   const auto query_pool = order | views::filter(in_test) | ranges::to<std::vector>();
   const auto train_pool = order | views::filter(in_rest) | ranges::to<std::vector>();
   std::vector<bool> taken(n, false);
-  auto query = take_per_label(labels, query_pool, options.queries_per_label, taken, "queries", data.name);
+  auto query = take_per_label(labels, query_pool, options.queries_per_label(), taken, "queries", data.name);
   const std::vector<bool> is_query = taken;
-  auto train = take_per_label(labels, train_pool, options.train_per_label, taken, "training items", data.name);
+  auto train = take_per_label(labels, train_pool, options.train_per_label(), taken, "training items", data.name);
   // `taken` now marks queries and training items alike; a query is never a training item.
-  auto database = database_of(n, is_query, taken, options.train_in_database);
+  auto database = database_of(n, is_query, taken, options.train_in_database());
   return {sorted_index_tensor(query), sorted_index_tensor(train), sorted_index_tensor(database)};
 }
 
 Split split_random(const Dataset& data, int64_t queries, int64_t train, const SplitOptions& options) {
   data.validate();
+  options.validate();
   const int64_t n = data.size();
-  const auto order = shuffled_order(n, options.seed);
-  const bool by_file = options.queries_from_test_file && data.from_test_file.defined();
+  const auto order = shuffled_order(n, options.seed());
+  const bool by_file = options.queries_from_test_file() && data.from_test_file.defined();
   const auto test = by_file ? data.from_test_file.contiguous() : torch::Tensor();
   // Queries first, so that training items are drawn from the rest.
   const auto query = order | views::filter([&](int64_t i) { return !by_file || test.data_ptr<bool>()[i]; }) |
@@ -105,7 +106,7 @@ Split split_random(const Dataset& data, int64_t queries, int64_t train, const Sp
   for (const int64_t i : training) is_train[i] = true;
   if (static_cast<int64_t>(query.size()) < queries || static_cast<int64_t>(training.size()) < train)
     fail("data set '{}' has {} items: too few for {} queries and {} training items", data.name, n, queries, train);
-  auto database = database_of(n, is_query, is_train, options.train_in_database);
+  auto database = database_of(n, is_query, is_train, options.train_in_database());
   return {sorted_index_tensor(query), sorted_index_tensor(training), sorted_index_tensor(database)};
 }
 
@@ -122,10 +123,14 @@ NusWideSplit split_nus_wide(const Dataset& data, int64_t concepts, const SplitOp
   NusWideSplit out;
   out.data = data.subset(kept_items);
   out.data.labels = labels.index_select(0, kept_items).contiguous();
-  SplitOptions nus = options;
-  nus.queries_from_test_file = false;
+  auto nus = SplitOptions(options).queries_from_test_file(false);
   out.split = split_per_label(out.data, nus);
   return out;
+}
+
+void SplitOptions::validate() const {
+  if (queries_per_label() < 0) fail("split option queries_per_label must be 0 or more, got {}", queries_per_label());
+  if (train_per_label() < 1) fail("split option train_per_label must be 1 or more, got {}", train_per_label());
 }
 
 void save_split(const Split& split, const std::string& dir) {

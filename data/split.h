@@ -2,11 +2,13 @@
 // Retrieval protocol splits: which items are queries, which train the hash functions, and which
 // form the database that queries are ranked against. Seeded and reproducible; savable as index
 // files so that two runs can share one split.
+#include <torch/arg.h>
 #include <torch/types.h>
 
 #include <cstdint>
 #include <string>
 
+#include "hashrl/common/config.h"
 #include "hashrl/data/dataset.h"
 
 namespace hashrl {
@@ -20,14 +22,21 @@ struct Split {
 // Counts per label, as in the paper's CIFAR-10 protocol (100 queries and 500 training images a
 // class, the rest the database). Multi-label items count towards one of their labels.
 struct SplitOptions {
-  int64_t queries_per_label = 100;
-  int64_t train_per_label = 500;
-  // Keep the training items in the database (the common protocol for single-label sets) or not.
-  bool train_in_database = true;
-  // Draw queries only from the official test file and training items only from the rest, where
-  // the data set marks its test file (Fashion-MNIST, CIFAR-10); ignored elsewhere.
-  bool queries_from_test_file = true;
-  uint64_t seed = 0;
+  /// The [data] keys (data_source.h) read into options; validated.
+  static SplitOptions from_config(const ConfigSection& section);
+  /// Throws naming the option when a value is not allowed (code-built options too).
+  void validate() const;
+  /// Queries drawn per label (per-label and nus-wide protocols), 0 or more.
+  TORCH_ARG(int64_t, queries_per_label) = 100;
+  /// Training items drawn per label (per-label and nus-wide protocols), 1 or more.
+  TORCH_ARG(int64_t, train_per_label) = 500;
+  /// Keep the training items in the database (the common protocol for single-label sets) or not.
+  TORCH_ARG(bool, train_in_database) = true;
+  /// Draw queries only from the official test file and training items only from the rest, where
+  /// the data set marks its test file (Fashion-MNIST, CIFAR-10); ignored elsewhere.
+  TORCH_ARG(bool, queries_from_test_file) = true;
+  /// Seed of the draw.
+  TORCH_ARG(uint64_t, seed) = 0;
 };
 
 Split split_per_label(const Dataset& data, const SplitOptions& options);

@@ -6,6 +6,7 @@
 
 #include "hashrl/agents/agent.h"
 #include "hashrl/agents/classic/hasher.h"
+#include "hashrl/agents/classic/hasher_options.h"
 #include "hashrl/common/keys.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
@@ -101,6 +102,27 @@ TEST_CASE("options built in code are validated as config-built ones are, naming 
   settings.kind = "sgd";
   settings.momentum = 1.5;
   CHECK_THROWS_WITH(settings.validate(), Catch::Contains("momentum"));
+  CHECK_THROWS_WITH(SplitOptions().train_per_label(0).validate(), Catch::Contains("train_per_label"));
+  CHECK_THROWS_WITH(split_per_label(make_synthetic(2, 10, 4, 0.3, 0), SplitOptions().queries_per_label(-1)),
+                    Catch::Contains("queries_per_label"));
+  CHECK_THROWS_WITH(ItqOptions().iterations(-1).validate(), Catch::Contains("iterations"));
+  CHECK_THROWS_WITH(make_sdh_hasher({16, 8}, SdhOptions().anchors(0)), Catch::Contains("anchors"));
+  CHECK_THROWS_WITH(SdhOptions().nu(-1).validate(), Catch::Contains("nu"));
+  CHECK_THROWS_WITH(SdhOptions().delta(0).validate(), Catch::Contains("delta"));
+}
+
+TEST_CASE("a hasher built in code from its options is the one a config builds") {
+  const auto data = make_synthetic(4, 40, 16, 0.3, 0);
+  const auto features = data.features.to(torch::kFloat32);
+  const HasherShape shape{features.size(1), 8};
+  Config config;
+  config.set("agent.anchors", "30");
+  config.set("agent.seed", "4");
+  const auto from_config = hasher_registry().create("sdh", ConfigSection(config, "agent"), shape);
+  const auto from_code = make_sdh_hasher(shape, SdhOptions().anchors(30).seed(4));
+  from_config->fit(features, data.labels);
+  from_code->fit(features, data.labels);
+  CHECK(torch::equal(from_config->project(features), from_code->project(features)));
 }
 
 TEST_CASE("a config-built component starts from its options struct's defaults") {
@@ -119,6 +141,14 @@ TEST_CASE("a config-built component starts from its options struct's defaults") 
   const auto optim = OptimizerSettings::from_config(ConfigSection(empty, "optim"));
   CHECK(optim.kind == OptimizerSettings().kind);
   CHECK(optim.lr == OptimizerSettings().lr);
+  const auto split = SplitOptions::from_config(ConfigSection(empty, "data"));
+  CHECK(split.queries_per_label() == SplitOptions().queries_per_label());
+  CHECK(split.train_per_label() == SplitOptions().train_per_label());
+  CHECK(split.train_in_database() == SplitOptions().train_in_database());
+  const auto sdh = SdhOptions::from_config(ConfigSection(empty, "agent"));
+  CHECK(sdh.anchors() == SdhOptions().anchors());
+  CHECK(sdh.lambda() == SdhOptions().lambda());
+  CHECK(ItqOptions::from_config(ConfigSection(empty, "agent")).iterations() == ItqOptions().iterations());
 }
 
 TEST_CASE("a hasher registered after the agents were built is an agent by its name") {

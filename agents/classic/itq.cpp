@@ -6,8 +6,9 @@
 // from a random rotation. With iterations = 0 the rotation is the identity: PCA hashing (PCAH).
 #include <torch/torch.h>
 
-#include "hashrl/agents/classic/hasher_factories.h"
+#include "hashrl/agents/classic/hasher_options.h"
 #include "hashrl/agents/classic/pca.h"
+#include "hashrl/common/error.h"
 
 namespace hashrl {
 namespace {
@@ -49,15 +50,26 @@ class ItqHasher : public Hasher {
 }  // namespace
 
 namespace {
-KeyTable keys;
-const auto kIterations = keys.integer("iterations", 50, 0, 100000, "rotation updates (0: PCA hashing, no rotation)");
-const auto kSeed = keys.integer("seed", 0, 0, INT64_MAX, "seed of the initial rotation");
+KeyTable key_table;
+const auto kIterations =
+    key_table.integer("iterations", ItqOptions().iterations(), 0, 100000, "rotation updates (0: PCA hashing, no rotation)");
+const auto kSeed = key_table.integer("seed", 0, 0, INT64_MAX, "seed of the initial rotation");
 }  // namespace
 
-const KeyTable& itq_hasher_keys() { return keys; }
+const KeyTable& ItqOptions::keys() { return key_table; }
 
-std::shared_ptr<Hasher> make_itq_hasher(const ConfigSection& section, const HasherShape& shape) {
-  return std::make_shared<ItqHasher>(shape, kIterations(section), static_cast<uint64_t>(kSeed(section)));
+ItqOptions ItqOptions::from_config(const ConfigSection& section) {
+  return ItqOptions().iterations(kIterations(section)).seed(static_cast<uint64_t>(kSeed(section)));
+}
+
+void ItqOptions::validate() const {
+  if (iterations() < 0 || iterations() > 100000)
+    fail("itq option iterations must be 0 to 100000, got {}", iterations());
+}
+
+std::shared_ptr<Hasher> make_itq_hasher(const HasherShape& shape, const ItqOptions& options) {
+  options.validate();
+  return std::make_shared<ItqHasher>(shape, options.iterations(), options.seed());
 }
 
 }  // namespace hashrl

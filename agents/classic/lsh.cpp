@@ -2,7 +2,7 @@
 // with w_j ~ N(0, I). Centring on the training mean keeps the bits balanced; nothing else is fitted.
 #include <torch/torch.h>
 
-#include "hashrl/agents/classic/hasher_factories.h"
+#include "hashrl/agents/classic/hasher_options.h"
 #include "hashrl/agents/classic/pca.h"
 
 namespace hashrl {
@@ -31,14 +31,19 @@ class LshHasher : public Hasher {
 }  // namespace
 
 namespace {
-KeyTable keys;
-const auto kSeed = keys.integer("seed", 0, 0, INT64_MAX, "seed of the random planes");
+KeyTable key_table;
+const auto kSeed = key_table.integer("seed", 0, 0, INT64_MAX, "seed of the random planes");
 }  // namespace
 
-const KeyTable& lsh_hasher_keys() { return keys; }
+const KeyTable& LshOptions::keys() { return key_table; }
 
-std::shared_ptr<Hasher> make_lsh_hasher(const ConfigSection& section, const HasherShape& shape) {
-  return std::make_shared<LshHasher>(shape, static_cast<uint64_t>(kSeed(section)));
+LshOptions LshOptions::from_config(const ConfigSection& section) {
+  return LshOptions().seed(static_cast<uint64_t>(kSeed(section)));
+}
+
+std::shared_ptr<Hasher> make_lsh_hasher(const HasherShape& shape, const LshOptions& options) {
+  options.validate();
+  return std::make_shared<LshHasher>(shape, options.seed());
 }
 
 }  // namespace hashrl

@@ -13,32 +13,29 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
+#include <tuple>
 
-#include "hashrl/agents/classic/hasher_factories.h"
+#include "hashrl/agents/classic/hasher_options.h"
 #include "hashrl/agents/classic/pca.h"
+#include "hashrl/common/error.h"
 
 namespace hashrl {
 namespace {
 
-struct SdhOptions {
-  int64_t anchors = 1000, iterations = 5, bit_sweeps = 3;
-  double lambda = 1.0, nu = 1e-5, delta = 1e-2;
-  uint64_t seed = 0;
-};
-
 class SdhHasher : public Hasher {
  public:
   SdhHasher(const HasherShape& shape, SdhOptions options) : options_(options) {
-    anchors_ = register_buffer("anchors", torch::zeros({options.anchors, shape.feature_dim}));
+    anchors_ = register_buffer("anchors", torch::zeros({options.anchors(), shape.feature_dim}));
     sigma_ = register_buffer("sigma", torch::ones({}));
-    kernel_mean_ = register_buffer("kernel_mean", torch::zeros({options.anchors}));
-    projection_ = register_buffer("projection", torch::zeros({options.anchors, shape.code_length}));
+    kernel_mean_ = register_buffer("kernel_mean", torch::zeros({options.anchors()}));
+    projection_ = register_buffer("projection", torch::zeros({options.anchors(), shape.code_length}));
   }
 
   void fit(const torch::Tensor& features, const torch::Tensor& labels) override {
     const int64_t n = features.size(0), q = projection_.size(1);
-    const int64_t m = std::min(options_.anchors, n);  // never more anchors than training items
-    auto generator = seeded_generator(options_.seed);
+    const int64_t m = std::min(options_.anchors(), n);  // never more anchors than training items
+    auto generator = seeded_generator(options_.seed());
     const auto picked = torch::randperm(n, generator, torch::kLong).slice(0, 0, m).to(features.device());
     anchors_.resize_({m, features.size(1)}).copy_(features.index_select(0, picked));
     const auto distances = squared_distances(features);
@@ -49,14 +46,14 @@ class SdhHasher : public Hasher {
 
     const auto y = labels.to(phi.options());
     auto b = signs(torch::randn({n, q}, generator, torch::kFloat64).to(phi.device()));
-    const auto gram = phi.t().mm(phi) + options_.delta * torch::eye(m, phi.options());
+    const auto gram = phi.t().mm(phi) + options_.delta() * torch::eye(m, phi.options());
     torch::Tensor p;
-    for (int64_t it = 0; it < options_.iterations; ++it) {
-      const auto w = torch::linalg_solve(b.t().mm(b) + options_.lambda * torch::eye(q, phi.options()), b.t().mm(y));
+    for (int64_t it = 0; it < options_.iterations(); ++it) {
+      const auto w = torch::linalg_solve(b.t().mm(b) + options_.lambda() * torch::eye(q, phi.options()), b.t().mm(y));
       p = torch::linalg_solve(gram, phi.t().mm(b));
-      const auto target = y.mm(w.t()) + options_.nu * phi.mm(p);
+      const auto target = y.mm(w.t()) + options_.nu() * phi.mm(p);
       const auto ww = w.mm(w.t());
-      for (int64_t sweep = 0; sweep < options_.bit_sweeps; ++sweep)
+      for (int64_t sweep = 0; sweep < options_.bit_sweeps(); ++sweep)
         for (int64_t l = 0; l < q; ++l) {
           // The other bits' contribution to reconstructing Y through row l of W.
           const auto others = b.mv(ww.select(1, l)) - b.select(1, l) * ww[l][l];
@@ -86,28 +83,41 @@ class SdhHasher : public Hasher {
 
 namespace {
 const SdhOptions kDefaults;
-KeyTable keys;
-const auto kAnchors = keys.integer("anchors", kDefaults.anchors, 1, 1000000,
+KeyTable key_table;
+const auto kAnchors = key_table.integer("anchors", kDefaults.anchors(), 1, 1000000,
                                    "RBF anchors drawn from the training items (at most their number)");
-const auto kIterations = keys.integer("iterations", kDefaults.iterations, 1, 100000, "outer G/F/B rounds");
-const auto kBitSweeps = keys.integer("bit_sweeps", kDefaults.bit_sweeps, 1, 100000,
+const auto kIterations = key_table.integer("iterations", kDefaults.iterations(), 1, 100000, "outer G/F/B rounds");
+const auto kBitSweeps = key_table.integer("bit_sweeps", kDefaults.bit_sweeps(), 1, 100000,
                                      "sweeps of the discrete cyclic coordinate descent over the bits per round");
-const auto kLambda = keys.real("lambda", kDefaults.lambda, 0, 1e308, "ridge weight on the classifier W");
-const auto kNu = keys.real("nu", kDefaults.nu, 0, 1e308, "weight of the hash-function fit ‖B − φ(X)P‖²");
-const auto kSeed = keys.integer("seed", 0, 0, INT64_MAX, "seed of the anchors' draw");
+const auto kLambda = key_table.real("lambda", kDefaults.lambda(), 0, 1e308, "ridge weight on the classifier W");
+const auto kNu = key_table.real("nu", kDefaults.nu(), 0, 1e308, "weight of the hash-function fit ‖B − φ(X)P‖²");
+const auto kSeed = key_table.integer("seed", 0, 0, INT64_MAX, "seed of the anchors' draw");
 }  // namespace
 
-const KeyTable& sdh_hasher_keys() { return keys; }
+const KeyTable& SdhOptions::keys() { return key_table; }
 
-std::shared_ptr<Hasher> make_sdh_hasher(const ConfigSection& section, const HasherShape& shape) {
-  SdhOptions o;
-  o.anchors = kAnchors(section);
-  o.iterations = kIterations(section);
-  o.bit_sweeps = kBitSweeps(section);
-  o.lambda = kLambda(section);
-  o.nu = kNu(section);
-  o.seed = static_cast<uint64_t>(kSeed(section));
-  return std::make_shared<SdhHasher>(shape, o);
+SdhOptions SdhOptions::from_config(const ConfigSection& section) {
+  return SdhOptions()
+      .anchors(kAnchors(section))
+      .iterations(kIterations(section))
+      .bit_sweeps(kBitSweeps(section))
+      .lambda(kLambda(section))
+      .nu(kNu(section))
+      .seed(static_cast<uint64_t>(kSeed(section)));
+}
+
+void SdhOptions::validate() const {
+  for (const auto& [name, value, max] : {std::tuple{"anchors", anchors(), 1000000}, std::tuple{"iterations", iterations(), 100000},
+                                         std::tuple{"bit_sweeps", bit_sweeps(), 100000}})
+    if (value < 1 || value > max) fail("sdh option {} must be 1 to {}, got {}", name, max, value);
+  for (const auto& [name, value] : {std::pair{"lambda", lambda()}, std::pair{"nu", nu()}})
+    if (!(std::isfinite(value) && value >= 0)) fail("sdh option {} must be a finite number >= 0, got {}", name, value);
+  if (!(std::isfinite(delta()) && delta() > 0)) fail("sdh option delta must be a finite number > 0, got {}", delta());
+}
+
+std::shared_ptr<Hasher> make_sdh_hasher(const HasherShape& shape, const SdhOptions& options) {
+  options.validate();
+  return std::make_shared<SdhHasher>(shape, options);
 }
 
 }  // namespace hashrl

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <vector>
 
-#include "hashrl/agents/classic/hasher_factories.h"
+#include "hashrl/agents/classic/hasher_options.h"
 #include "hashrl/agents/classic/pca.h"
 
 namespace hashrl {
@@ -69,7 +69,7 @@ class SpectralHasher : public Hasher {
 
 }  // namespace
 
-std::shared_ptr<Hasher> make_spectral_hasher(const ConfigSection&, const HasherShape& shape) {
+std::shared_ptr<Hasher> make_spectral_hasher(const HasherShape& shape) {
   return std::make_shared<SpectralHasher>(shape);
 }
 
