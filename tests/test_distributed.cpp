@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <functional>
 #include <thread>
 
 #include "hashrl/rollout/rollout.h"
@@ -29,13 +30,9 @@ bool all_equal(const std::vector<torch::Tensor>& a, const std::vector<torch::Ten
   return true;
 }
 
-}  // namespace
-
-TEST_CASE("two ranks averaging their gradients keep identical parameters", "[distributed]") {
-  Config config = test::synthetic_config();
-  config.set("policy.hidden", "16");
-  const int port = 29600 + static_cast<int>(::getpid() % 300);
-  std::vector<std::vector<torch::Tensor>> final(2);
+// Runs `rank_body(options)` for ranks 0 and 1 of a loopback group, each in its own thread, and
+// fails the test with each rank's error, if any.
+void run_two_ranks(int port, const std::function<void(const DistributedOptions&)>& rank_body) {
   std::vector<std::string> errors(2);
   std::vector<std::thread> ranks;
   for (int rank = 0; rank < 2; ++rank)
@@ -46,9 +43,7 @@ TEST_CASE("two ranks averaging their gradients keep identical parameters", "[dis
         options.world_size = 2;
         options.master_port = port;
         options.timeout = std::chrono::seconds(60);
-        Trainer trainer(config, test::scratch_dir("distributed-rank" + std::to_string(rank)), options);
-        trainer.train_until(20);
-        final[rank] = parameters_of(trainer);
+        rank_body(options);
       } catch (const std::exception& e) {
         errors[rank] = e.what();
       }
@@ -57,6 +52,19 @@ TEST_CASE("two ranks averaging their gradients keep identical parameters", "[dis
   INFO(errors[0] << " | " << errors[1]);
   REQUIRE(errors[0].empty());
   REQUIRE(errors[1].empty());
+}
+
+}  // namespace
+
+TEST_CASE("two ranks averaging their gradients keep identical parameters", "[distributed]") {
+  Config config = test::synthetic_config();
+  config.set("policy.hidden", "16");
+  std::vector<std::vector<torch::Tensor>> final(2);
+  run_two_ranks(29600 + static_cast<int>(::getpid() % 300), [&](const DistributedOptions& options) {
+    Trainer trainer(config, test::scratch_dir("distributed-rank" + std::to_string(options.rank)), options);
+    trainer.train_until(20);
+    final[options.rank] = parameters_of(trainer);
+  });
   CHECK(all_equal(final[0], final[1]));
 
   // And they learned from both ranks' triplets: a single process from the same seed ends elsewhere.
@@ -124,41 +132,26 @@ TEST_CASE("gradients are averaged during backward, a parameter a rank's loss mis
           "[distributed]") {
   // Three parameters; rank 0's loss reaches a and b, rank 1's a and c. Tiny buckets, so that each
   // parameter has its own and the order in which buckets start matters.
-  const int port = 29900 + static_cast<int>(::getpid() % 90);
   std::vector<std::vector<torch::Tensor>> grads(2);
   std::vector<GradientAverager::Stats> stats(2);
-  std::vector<std::string> errors(2);
-  std::vector<std::thread> ranks;
-  for (int rank = 0; rank < 2; ++rank)
-    ranks.emplace_back([&, rank] {
-      try {
-        DistributedOptions options;
-        options.rank = rank;
-        options.world_size = 2;
-        options.master_port = port;
-        ProcessGroup group(options);
-        std::vector<torch::Tensor> p = {torch::ones({1000}, torch::requires_grad()),
-                                        torch::ones({2000}, torch::requires_grad()),
-                                        torch::ones({3000}, torch::requires_grad())};
-        GradientAverager averager(group, p, /*bucket_bytes=*/1);
-        for (int step = 0; step < 3; ++step) {
-          for (auto& t : p) t.mutable_grad() = torch::Tensor();
-          averager.begin();
-          const double scale = rank + 1;
-          auto loss = (p[0] * scale).sum() + (rank == 0 ? (p[1] * 3).sum() : (p[2] * 5).sum());
-          loss.backward();
-          averager.finish();
-        }
-        for (auto& t : p) grads[rank].push_back(t.grad().clone());
-        stats[rank] = averager.take_stats();
-      } catch (const std::exception& e) {
-        errors[rank] = e.what();
-      }
-    });
-  for (auto& thread : ranks) thread.join();
-  INFO(errors[0] << " | " << errors[1]);
-  REQUIRE(errors[0].empty());
-  REQUIRE(errors[1].empty());
+  run_two_ranks(29900 + static_cast<int>(::getpid() % 90), [&](const DistributedOptions& options) {
+    const int rank = options.rank;
+    ProcessGroup group(options);
+    std::vector<torch::Tensor> p = {torch::ones({1000}, torch::requires_grad()),
+                                    torch::ones({2000}, torch::requires_grad()),
+                                    torch::ones({3000}, torch::requires_grad())};
+    GradientAverager averager(group, p, /*bucket_bytes=*/1);
+    for (int step = 0; step < 3; ++step) {
+      for (auto& t : p) t.mutable_grad() = torch::Tensor();
+      averager.begin();
+      const double scale = rank + 1;
+      auto loss = (p[0] * scale).sum() + (rank == 0 ? (p[1] * 3).sum() : (p[2] * 5).sum());
+      loss.backward();
+      averager.finish();
+    }
+    for (auto& t : p) grads[rank].push_back(t.grad().clone());
+    stats[rank] = averager.take_stats();
+  });
   for (int rank = 0; rank < 2; ++rank) {
     CHECK(torch::allclose(grads[rank][0], torch::full({1000}, 1.5)));  // (1 + 2) / 2
     CHECK(torch::allclose(grads[rank][1], torch::full({2000}, 1.5)));  // (3 + 0) / 2
