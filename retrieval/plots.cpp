@@ -62,9 +62,9 @@ std::vector<std::string> plot_metrics(const RetrievalMetrics& m, const std::stri
   return {pr_image, pk_image};
 }
 
-std::string plot_metric_vs_code_length(
-    const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>& methods,
-    const std::string& metric, const std::string& stem, const PlotOptions& o) {
+std::string plot_curves(const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>& methods,
+                        const std::string& x_label, const std::string& metric, const std::string& stem,
+                        const PlotOptions& o) {
   std::string data, plot;
   for (size_t i = 0; i < methods.size(); ++i) {
     data += "# " + methods[i].first + "\n";
@@ -75,9 +75,14 @@ std::string plot_metric_vs_code_length(
   }
   write_file_atomic(stem + ".dat", data);
   const std::string image = stem + "." + choice_name(o.format, kPlotFormats);
-  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, "code length (bits)", metric) +
-                                   plot + "\n");
+  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, x_label, metric) + plot + "\n");
   return image;
+}
+
+std::string plot_metric_vs_code_length(
+    const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>& methods,
+    const std::string& metric, const std::string& stem, const PlotOptions& o) {
+  return plot_curves(methods, "code length (bits)", metric, stem, o);
 }
 
 }  // namespace hashrl

@@ -25,6 +25,12 @@ struct PlotOptions {
 std::vector<std::string> plot_metrics(const RetrievalMetrics& metrics, const std::string& dir,
                                       const PlotOptions& options = {});
 
+// One curve per method of (x, a metric) points: writes `path_stem`.dat and `path_stem`.<format>;
+// returns the image.
+std::string plot_curves(const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>& methods,
+                        const std::string& x_label, const std::string& metric, const std::string& path_stem,
+                        const PlotOptions& options = {});
+
 // One curve per method: (code length, a metric) — the paper's Figure 3 with metric = "precision
 // within Hamming radius 2". Writes `path_stem`.dat and `path_stem`.<format>; returns the image.
 std::string plot_metric_vs_code_length(

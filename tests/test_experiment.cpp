@@ -85,3 +85,21 @@ TEST_CASE("an experiment file that names a method without a config is an error n
   std::ofstream(dir + "/f.ini") << "[experiment]\nmethods = x\ntypo = 1\n[method.x]\nconfig = a.ini\n";
   CHECK_THROWS_WITH(plan_of(dir + "/f.ini"), Catch::Contains("experiment.typo"));
 }
+
+TEST_CASE("an experiment plots each method's learning curve, its seeds averaged") {
+  const auto dir = test::scratch_dir("experiment-curves");
+  std::ofstream(dir + "/synthetic.ini") << test::synthetic_config(8, 4, 4).to_ini();
+  std::ofstream(dir + "/classic.ini") << test::synthetic_data_config(8, 4, 4).to_ini();
+  std::ofstream(dir + "/experiment.ini")
+      << "[experiment]\ncode_lengths = 8\nseeds = 0,1\nmethods = drlih,lsh\n"
+         "[method.drlih]\nconfig = synthetic.ini\nset = train.steps=4 train.curve_every=2 eval.batch_size=32\n"
+         "[method.lsh]\nconfig = classic.ini\nset = agent.kind=lsh\n";
+  const auto out = dir + "/out";
+  run_experiment(plan_of(dir + "/experiment.ini"), out);
+  CHECK_THAT(read_file(out + "/table.md"), Catch::Contains("plots/map_vs_episodes.png"));
+  // One curve, drlih's (lsh is fitted, it has none): episodes 2 and 4, each the mean of two seeds.
+  const std::string data = read_file(out + "/plots/map_vs_episodes.dat");
+  CHECK_THAT(data, Catch::StartsWith("# drlih\n2 "));
+  CHECK_THAT(data, Catch::Contains("\n4 "));
+  CHECK(data.find("lsh") == std::string::npos);
+}

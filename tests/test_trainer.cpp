@@ -122,6 +122,29 @@ TEST_CASE("a run writes its config, metrics, codes and report") {
   CHECK_NOTHROW(Trainer(Config::from_file(dir + "/config.ini"), test::scratch_dir("rerun")));
 }
 
+TEST_CASE("a learning curve logs its points and leaves the training as it was") {
+  Trainer plain(trainer_config(6), test::scratch_dir("no-curve"));
+  plain.train();
+  Config config = trainer_config(6);
+  config.set("train.curve_every", "3");
+  config.set("train.curve_database", "10");
+  const std::string dir = test::scratch_dir("curve");
+  Trainer curved(config, dir);
+  curved.train();
+  const auto a = parameters_of(plain), b = parameters_of(curved);
+  for (size_t i = 0; i < a.size(); ++i) CHECK(torch::equal(a[i], b[i]));
+
+  std::ifstream log(dir + "/metrics.jsonl");
+  std::vector<nlohmann::json> points;
+  for (std::string line; std::getline(log, line);)
+    if (auto record = nlohmann::json::parse(line); record.contains("curve_map")) points.push_back(record);
+  REQUIRE(points.size() == 2);
+  CHECK(points[0]["step"] == 3);
+  CHECK(points[1]["episodes"] == 6);
+  CHECK(points[1]["curve_database"] == 10);
+  for (const auto& p : points) CHECK((p["curve_map"] > 0.0 && p["curve_map"] <= 1.0));
+}
+
 TEST_CASE("drlih learns on Fashion-MNIST with the default CPU config", "[fashion][slow]") {
   // A short training (600 steps, ~50 s) against the same policy untrained; both evaluated on the
   // full protocol (1,000 queries against 69,000 database images). 600 steps land in a phase where

@@ -66,12 +66,39 @@ nlohmann::json run_one(const Config& config, const std::string& dir, const std::
 
 struct Cell {
   std::vector<double> map, map_index_order, precision_r2, seconds, distinct_codes;
+  std::map<int64_t, std::vector<double>> curve;  // episodes -> each seed's curve_map (train.curve_every)
 };
 
 double mean_of(const std::vector<double>& values) {
   double mean = 0;
   for (const double v : values) mean += v / values.size();
   return mean;
+}
+
+// The learning-curve points of a run's metrics.jsonl, added to `curve`.
+void add_curve(const std::string& metrics_path, std::map<int64_t, std::vector<double>>& curve) {
+  if (!fs::exists(metrics_path)) return;  // a closed-form run fitted elsewhere
+  std::istringstream lines(read_file(metrics_path));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("\"curve_map\"") == std::string::npos) continue;
+    const auto record = nlohmann::json::parse(line);
+    curve[record["episodes"].get<int64_t>()].push_back(record["curve_map"].get<double>());
+  }
+}
+
+using Curves = std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>;
+
+// Each method's mean curve over its seeds at the plan's longest code length; methods without one
+// (classic hashers, runs without train.curve_every) are left out.
+Curves learning_curves(const ExperimentPlan& plan, const std::map<std::string, std::map<int64_t, Cell>>& cells) {
+  Curves curves;
+  for (const auto& method : plan.methods) {
+    const auto& curve = cells.at(method.name).at(plan.code_lengths.back()).curve;
+    if (curve.empty()) continue;
+    curves.push_back({method.name, {}});
+    for (const auto& [episodes, maps] : curve) curves.back().second.emplace_back(episodes, mean_of(maps));
+  }
+  return curves;
 }
 
 std::string mean_text(const std::vector<double>& values, int digits) {
@@ -194,6 +221,7 @@ nlohmann::json run_experiment(const ExperimentPlan& plan, const std::string& out
           cell.distinct_codes.push_back(report["database_codes"]["distinct_codes"].get<double>());
         cell.precision_r2.push_back(metrics["precision_within_radius"].get<double>());
         cell.seconds.push_back(seconds);
+        add_curve(out_dir + "/runs/" + name + "/metrics.jsonl", cell.curve);
         results.push_back({{"method", method.name}, {"code_length", q}, {"seed", seed}, {"run", name},
                            {"map", metrics["map"]}, {"map_tie_aware", metrics["map_tie_aware"]},
                            {"precision_within_radius", metrics["precision_within_radius"]},
@@ -216,7 +244,7 @@ nlohmann::json run_experiment(const ExperimentPlan& plan, const std::string& out
   md += ordering(plan, cells);
   if (plan.plots) {
     fs::create_directories(out_dir + "/plots");
-    std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>> map_curves, r2_curves;
+    Curves map_curves, r2_curves;
     for (const auto& method : plan.methods) {
       map_curves.push_back({method.name, {}});
       r2_curves.push_back({method.name, {}});
@@ -227,6 +255,13 @@ nlohmann::json run_experiment(const ExperimentPlan& plan, const std::string& out
     }
     md += "![MAP](" + fs::path(plot_metric_vs_code_length(map_curves, "MAP", out_dir + "/plots/map_vs_bits"))
                           .lexically_relative(out_dir).string() + ")\n";
+    const Curves curves = learning_curves(plan, cells);
+    if (!curves.empty())
+      md += "![MAP against episodes](" +
+            fs::path(plot_curves(curves, "episodes (env batches rolled out)",
+                                 fmt::format("MAP on the curve sample of the database, {} bits", plan.code_lengths.back()),
+                                 out_dir + "/plots/map_vs_episodes"))
+                .lexically_relative(out_dir).string() + ")\n";
     md += "![precision within radius 2](" +
           fs::path(plot_metric_vs_code_length(r2_curves, "precision within Hamming radius 2",
                                               out_dir + "/plots/precision_r2_vs_bits"))

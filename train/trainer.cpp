@@ -34,6 +34,11 @@ const auto kCheckpointSeconds =
     train_table.real("checkpoint_seconds", kTrainDefaults.checkpoint_seconds, 0, 1e9,
                      "also checkpoint when this long has passed since the last one, so a crash loses at most "
                      "about that much (0: off)");
+const auto kCurveEvery = train_table.integer("curve_every", kTrainDefaults.curve_every, 0, kMaxSteps,
+                                             "steps between points of the learning curve, curve_map in "
+                                             "metrics.jsonl (0: no curve)");
+const auto kCurveDatabase = train_table.integer("curve_database", kTrainDefaults.curve_database, 1, kMaxSteps,
+                                                "database items, spread evenly, that a curve point ranks");
 
 const EvalSettings kEvalDefaults;
 KeyTable eval_table;
@@ -58,6 +63,8 @@ TrainSettings TrainSettings::from_config(const ConfigSection& s) {
   t.log_every = kLogEvery(s);
   t.checkpoint_every = kCheckpointEvery(s);
   t.checkpoint_seconds = kCheckpointSeconds(s);
+  t.curve_every = kCurveEvery(s);
+  t.curve_database = kCurveDatabase(s);
   return t;
 }
 
@@ -242,7 +249,7 @@ void Trainer::train_until(int64_t steps) {
   const auto start = Clock::now();
   const int64_t first_step = step_;
   last_checkpoint_ = start;
-  double recent_reward = 0;
+  double recent_reward = 0, curve_seconds = 0;  // steps/s leaves the curve's evaluations out
   while (step_ < steps) {
     if (stop_requested_) {
       checkpoint();
@@ -254,11 +261,16 @@ void Trainer::train_until(int64_t steps) {
     train_seconds_ += std::chrono::duration<double>(Clock::now() - step_start).count();
     recent_reward = record["reward"].get<double>();
     if (step_ % train_.log_every == 0 || step_ == steps) {
-      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      const double seconds = std::chrono::duration<double>(Clock::now() - start).count() - curve_seconds;
       record["seconds"] = train_seconds_;
       record["steps_per_second"] = seconds > 0 ? (step_ - first_step) / seconds : 0.0;
       record["images_per_second"] = record["steps_per_second"].get<double>() * rows_per_step * world_size();
       if (log_) log_->write(record);
+    }
+    if (train_.curve_every > 0 && step_ % train_.curve_every == 0 && writes()) {
+      const auto curve_start = Clock::now();
+      log_curve_point();
+      curve_seconds += std::chrono::duration<double>(Clock::now() - curve_start).count();
     }
     const bool by_steps = train_.checkpoint_every > 0 && step_ % train_.checkpoint_every == 0;
     const bool by_time = train_.checkpoint_seconds > 0 &&
@@ -275,6 +287,28 @@ torch::Tensor Trainer::encode_shared(const torch::Tensor& indices, const std::st
   const int64_t n = indices.size(0), ranks = world_size();
   const auto shard = indices.slice(0, n * rank() / ranks, n * (rank() + 1) / ranks);
   return group_->gather_rows(encode_codes(*env_, *agent_, data_.data, shard, eval_.batch_size, label));
+}
+
+void Trainer::log_curve_point() {
+  const auto start = std::chrono::steady_clock::now();
+  const auto& split = data_.split;
+  const int64_t n = split.database.size(0), m = std::min(n, train_.curve_database);
+  // Evenly spaced, not drawn: no generator is touched, so a run with a curve trains exactly as one
+  // without, and every point ranks the same items.
+  const auto sample = split.database.index_select(0, torch::linspace(0, n - 1, m).round().to(torch::kLong));
+  const auto query_codes = encode_codes(*env_, *agent_, data_.data, split.query, eval_.batch_size, "curve queries");
+  const auto db_codes = encode_codes(*env_, *agent_, data_.data, sample, eval_.batch_size, "curve database");
+  EvalOptions options;
+  options.precision_at.clear();
+  const auto metrics = evaluate_retrieval(query_codes, data_.data.labels.index_select(0, split.query), db_codes,
+                                          data_.data.labels.index_select(0, sample), options);
+  // Learners roll out different numbers of episodes an update: curves compare on episodes (env
+  // batches rolled out through every group), not on updates.
+  log_->write({{"step", step_},
+               {"episodes", step_ * learner_->episodes_per_update()},
+               {"curve_map", metrics.map_tie_aware},
+               {"curve_database", m},
+               {"curve_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}});
 }
 
 nlohmann::json Trainer::evaluate() {

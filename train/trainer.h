@@ -44,6 +44,11 @@ struct TrainSettings {
   // crash loses at most about this much training whatever checkpoint_every says.
   double checkpoint_seconds = 60;
   uint64_t seed = 0;
+  // The learning curve: every curve_every steps (0: never) the MAP of the queries against
+  // curve_database items spread evenly over the database, logged to metrics.jsonl as curve_map
+  // with the step and the episodes rolled out so far.
+  // A sample keeps each point cheap; its MAP tracks the full one's trend, not its value.
+  int64_t curve_every = 0, curve_database = 5000;
 };
 
 struct EvalSettings {
@@ -117,6 +122,9 @@ class Trainer {
   bool writes() const { return rank() == 0; }
   // The codes of these items: all encoded here, or, distributed, a shard on each rank gathered.
   torch::Tensor encode_shared(const torch::Tensor& indices, const std::string& label);
+  // One point of the learning curve (TrainSettings::curve_every), logged; rank 0 alone computes
+  // it with its own model, the others wait for it at the next all-reduce.
+  void log_curve_point();
 
   Config config_;
   std::string out_dir_;
