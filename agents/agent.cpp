@@ -2,22 +2,12 @@
 
 #include "hashrl/agents/bernoulli.h"
 #include "hashrl/agents/hasher_agent.h"
-#include "hashrl/agents/policy_agent.h"
 #include <fmt/ranges.h>
 
 #include "hashrl/common/error.h"
 
 namespace hashrl {
 namespace {
-
-PolicyShape shape_of(const EnvSpec& spec) { return {spec.feature_dim, spec.code_length, spec.group_size}; }
-
-std::shared_ptr<Agent> make_policy_agent(const Config& config, const EnvSpec& spec, const std::string& policy_kind,
-                                         PolicyAgentOptions options) {
-  auto policy = make_policy(ConfigSection(config, "policy"), shape_of(spec), policy_kind);
-  policy->to(spec.device);
-  return std::make_shared<PolicyAgent>(policy, options);
-}
 
 std::shared_ptr<Agent> make_hasher_agent(const Config& config, const EnvSpec& spec, const std::string& hasher) {
   const ConfigSection section(config, "agent");
@@ -52,18 +42,14 @@ void Agent::fit(const torch::Tensor&, const torch::Tensor&) {
   fail("this agent is trained by gradient steps, not fitted in closed form");
 }
 
+// The built-ins, each registered by a function in its own file (docs/extending.md: why by name).
+// The classic hashers are agents too, through hasher_registry() (make_agent).
+void register_policy_agents(AgentRegistry& registry);
+
 AgentRegistry& agent_registry() {
   static AgentRegistry registry = [] {
     AgentRegistry r("agent");
-    r.add("drlih", [](const Config& c, const EnvSpec& s) { return make_policy_agent(c, s, "rnn", {}); },
-          "the paper's RNN policy trained by REINFORCE with action groups");
-    r.add("noseq", [](const Config& c, const EnvSpec& s) {
-      return make_policy_agent(c, s, "hashing-layer", PolicyAgentOptions().learner("supervised"));
-    }, "Baseline noseq: one hashing layer trained by the triplet loss");
-    r.add("drlih-authors", [](const Config& c, const EnvSpec& s) {
-      return make_policy_agent(c, s, "rnn",
-                               PolicyAgentOptions().learner("drlih-authors").training_mode(ActMode::kGreedy));
-    }, "the DRLIH authors' public variant: greedy bits, their loss weighting");
+    register_policy_agents(r);
     return r;
   }();
   return registry;

@@ -5,6 +5,7 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
+#include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
 
 namespace hashrl {
@@ -35,6 +36,16 @@ Dataset read_cifar10_dir(const std::string& dir) {
   train.from_test_file = torch::zeros({train.size()}, torch::kBool);
   test.from_test_file = torch::ones({test.size()}, torch::kBool);
   return concat(train, test, "cifar10");
+}
+
+namespace {
+KeyTable keys;
+const auto kFolder = keys.text("path", "", "the folder of the data set's files (required)");
+}  // namespace
+
+void register_cifar10_reader(DataReaderRegistry& registry) {
+  registry.add("cifar10", [](const ConfigSection& s) { return read_cifar10_dir(required_path(kFolder, s, "cifar10 folder")); },
+               "CIFAR-10's binary batches folder", &keys);
 }
 
 }  // namespace hashrl

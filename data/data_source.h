@@ -34,6 +34,10 @@ SplitProtocolRegistry& split_protocol_registry();
 // The keys every data set shares: kind, protocol and the split's.
 const KeyTable& data_keys();
 
+// The path that `key` gives in `s`, for a reader that cannot do without it: empty is an error
+// naming the key and `what` it must name.
+std::string required_path(const Key<std::string>& key, const ConfigSection& s, const std::string& what);
+
 LoadedData load_data(const ConfigSection& section);
 
 }  // namespace hashrl

@@ -4,6 +4,7 @@
 #include "hashrl/common/error.h"
 #include "hashrl/common/limits.h"
 #include "hashrl/common/npy.h"
+#include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
 
 namespace hashrl {
@@ -41,6 +42,28 @@ Dataset make_synthetic(int64_t classes, int64_t per_class, int64_t dim, double s
   out.labels = one_hot_labels(ids, classes, "synthetic");
   out.validate();
   return out;
+}
+
+namespace {
+KeyTable npy_keys;
+const auto kFeaturesPath = npy_keys.text("path", "", "features .npy, float32 [N, D] (required)");
+const auto kLabelsPath = npy_keys.text("labels", "", "labels .npy, class ids [N] or multi-hot [N, L] (required)");
+
+KeyTable synthetic_keys;
+const auto kSynClasses = synthetic_keys.integer("synthetic.classes", 10, 1, kMaxLabels, "clusters");
+const auto kSynPerClass = synthetic_keys.integer("synthetic.per_class", 100, 1, INT64_MAX, "points per cluster");
+const auto kSynDim = synthetic_keys.integer("synthetic.dim", 32, 1, INT64_MAX, "dimensions");
+const auto kSynSpread = synthetic_keys.real("synthetic.spread", 0.5, 0, 1e308, "noise around each centre");
+const auto kSynSeed = synthetic_keys.integer("synthetic.seed", 0, 0, INT64_MAX, "seed of the centres and noise");
+}  // namespace
+
+void register_feature_readers(DataReaderRegistry& registry) {
+  registry.add("npy", [](const ConfigSection& s) {
+    return read_npy_features(required_path(kFeaturesPath, s, "features .npy"), required_path(kLabelsPath, s, "labels .npy"));
+  }, "precomputed features and labels as .npy", &npy_keys);
+  registry.add("synthetic", [](const ConfigSection& s) {
+    return make_synthetic(kSynClasses(s), kSynPerClass(s), kSynDim(s), kSynSpread(s), static_cast<uint64_t>(kSynSeed(s)));
+  }, "Gaussian clusters, for tests", &synthetic_keys);
 }
 
 }  // namespace hashrl

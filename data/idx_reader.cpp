@@ -8,6 +8,7 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/limits.h"
+#include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
 
 namespace hashrl {
@@ -101,6 +102,21 @@ Dataset read_idx_dir(const std::string& dir, const std::string& name) {
   train.from_test_file = torch::zeros({train.size()}, torch::kBool);
   test.from_test_file = torch::ones({test.size()}, torch::kBool);
   return concat(train, test, name);
+}
+
+namespace {
+KeyTable fashion_mnist_keys;
+const auto kFashionMnistPath = fashion_mnist_keys.text("path", kDebianFashionMnistDir, "the IDX folder",
+                                                       "Debian's Fashion-MNIST");
+KeyTable mnist_keys;
+const auto kMnistFolder = mnist_keys.text("path", "", "the folder of the data set's files (required)");
+}  // namespace
+
+void register_idx_readers(DataReaderRegistry& registry) {
+  registry.add("fashion-mnist", [](const ConfigSection& s) { return read_idx_dir(kFashionMnistPath(s), "fashion-mnist"); },
+               "Fashion-MNIST's IDX files (Debian's dataset-fashion-mnist by default)", &fashion_mnist_keys);
+  registry.add("mnist", [](const ConfigSection& s) { return read_idx_dir(required_path(kMnistFolder, s, "IDX folder"), "mnist"); },
+               "a folder of IDX files as MNIST ships them", &mnist_keys);
 }
 
 }  // namespace hashrl

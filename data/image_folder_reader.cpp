@@ -5,12 +5,17 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/limits.h"
+#include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
 
 namespace hashrl {
 namespace {
 
 namespace fs = std::filesystem;
+
+KeyTable keys;
+const auto kImageFolder = keys.text("path", "", "the folder holding one folder of images per class (required)");
+const auto kFolderImageSize = keys.integer("image_size", 224, 1, 4096, "images are resized to this side");
 
 bool is_image_file(const fs::directory_entry& entry) {
   if (!entry.is_regular_file()) return false;
@@ -51,6 +56,12 @@ Dataset read_image_folder(const std::string& root, int64_t image_size) {
     }
   }
   return decode_listed_images(entries, root, image_size);
+}
+
+void register_image_folder_reader(DataReaderRegistry& registry) {
+  registry.add("image-folder", [](const ConfigSection& s) {
+    return read_image_folder(required_path(kImageFolder, s, "image folder"), kFolderImageSize(s));
+  }, "an ImageFolder tree: one folder of JPEG/PNG images per class, classes in name order", &keys);
 }
 
 }  // namespace hashrl

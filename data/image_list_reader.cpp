@@ -9,6 +9,7 @@
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
 #include "hashrl/common/limits.h"
+#include "hashrl/data/data_source.h"
 #include "hashrl/data/image_decode.h"
 #include "hashrl/data/readers.h"
 
@@ -63,6 +64,19 @@ Dataset decode_listed_images(const std::vector<ImageListEntry>& entries, const s
   }
   out.validate();
   return out;
+}
+
+namespace {
+KeyTable keys;
+const auto kListPath = keys.text("path", "", "the list file: `path 0 1 0 ...` per line (required)");
+const auto kListRoot = keys.text("root", ".", "the folder the list's paths are relative to");
+const auto kListImageSize = keys.integer("image_size", 224, 1, 4096, "images are resized to this side");
+}  // namespace
+
+void register_image_list_reader(DataReaderRegistry& registry) {
+  registry.add("image-list", [](const ConfigSection& s) {
+    return read_image_list(required_path(kListPath, s, "image list"), kListRoot(s), kListImageSize(s));
+  }, "JPEG/PNG images named in a list file with multi-hot labels", &keys);
 }
 
 }  // namespace hashrl

@@ -11,7 +11,9 @@
 #include <range/v3/view/take.hpp>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/limits.h"
 #include "hashrl/common/npy.h"
+#include "hashrl/data/data_source.h"
 
 namespace hashrl {
 namespace {
@@ -156,6 +158,30 @@ Split load_split(const std::string& dir, int64_t size) {
 std::string describe(const Split& split) {
   return fmt::format("queries {}, training {}, database {}", split.query.numel(), split.train.numel(),
                      split.database.numel());
+}
+
+namespace {
+KeyTable random_keys;
+const auto kQueries = random_keys.integer("queries", 1000, 1, INT64_MAX, "queries drawn");
+const auto kTrain = random_keys.integer("train", 5000, 1, INT64_MAX, "training items drawn (from the non-queries)");
+
+KeyTable nus_wide_keys;
+const auto kConcepts = nus_wide_keys.integer("concepts", 21, 1, kMaxLabels, "the most frequent labels kept");
+}  // namespace
+
+void register_split_protocols(SplitProtocolRegistry& registry) {
+  registry.add("per-label", [](Dataset data, const ConfigSection&, const SplitOptions& o) {
+    auto split = split_per_label(data, o);
+    return LoadedData{std::move(data), std::move(split)};
+  }, "counts per label (the paper's CIFAR-10 protocol)");
+  registry.add("random", [](Dataset data, const ConfigSection& s, const SplitOptions& o) {
+    auto split = split_random(data, kQueries(s), kTrain(s), o);
+    return LoadedData{std::move(data), std::move(split)};
+  }, "counts drawn uniformly, whatever the labels (MIRFlickr-25K)", &random_keys);
+  registry.add("nus-wide", [](Dataset data, const ConfigSection& s, const SplitOptions& o) {
+    auto nus = split_nus_wide(data, kConcepts(s), o);
+    return LoadedData{std::move(nus.data), std::move(nus.split)};
+  }, "the most frequent concepts kept, then counts per concept", &nus_wide_keys);
 }
 
 }  // namespace hashrl

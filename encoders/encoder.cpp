@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/encoders/vgg.h"
 
 namespace hashrl {
 namespace {
@@ -112,25 +111,16 @@ void Encoder::set_trainable(bool trainable) {
 
 const KeyTable& encoder_keys() { return shared_keys; }
 
+// The built-ins, each registered by a function in its own file (docs/extending.md: why by name).
+void register_vgg(EncoderRegistry& registry);
+
 EncoderRegistry& encoder_registry() {
-  // Composed here, at first use, rather than at static initialisation: vgg's keys live in another
-  // file, whose statics may not be initialised yet while this one's are.
-  static const KeyTable vgg_and_preprocess = [] {
-    KeyTable t = vgg_keys();
-    t.append(preprocess_keys());
-    return t;
-  }();
   static EncoderRegistry registry = [] {
     EncoderRegistry r("encoder");
     r.add("identity",
           [](const ConfigSection&, const EncoderInput& in) { return std::make_shared<IdentityEncoder>(in); },
           "features as they are; images as pixels in [0, 1]");
-    r.add("vgg19",
-          [](const ConfigSection& s, const EncoderInput& in) { return make_vgg(s, in, false); },
-          "VGG-19 (configuration E), torchvision layout", &vgg_and_preprocess);
-    r.add("vgg19_bn",
-          [](const ConfigSection& s, const EncoderInput& in) { return make_vgg(s, in, true); },
-          "VGG-19 with batch norm, torchvision layout", &vgg_and_preprocess);
+    register_vgg(r);
     return r;
   }();
   return registry;

@@ -134,6 +134,19 @@ std::shared_ptr<Encoder> make_vgg(const ConfigSection& section, const EncoderInp
   return vgg;
 }
 
+void register_vgg(EncoderRegistry& registry) {
+  // Composed at first use, when the preprocessing keys (encoder.cpp) are initialised too.
+  static const KeyTable vgg_and_preprocess = [] {
+    KeyTable t = keys;
+    t.append(preprocess_keys());
+    return t;
+  }();
+  registry.add("vgg19", [](const ConfigSection& s, const EncoderInput& in) { return make_vgg(s, in, false); },
+               "VGG-19 (configuration E), torchvision layout", &vgg_and_preprocess);
+  registry.add("vgg19_bn", [](const ConfigSection& s, const EncoderInput& in) { return make_vgg(s, in, true); },
+               "VGG-19 with batch norm, torchvision layout", &vgg_and_preprocess);
+}
+
 void load_named_weights(torch::nn::Module& module, const std::string& path) {
   const std::string bytes = read_file(path);
   c10::IValue value;

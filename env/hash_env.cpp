@@ -5,6 +5,7 @@
 #include "hashrl/common/batches.h"
 #include "hashrl/common/error.h"
 #include "hashrl/encoders/feature_cache.h"
+#include "hashrl/env/env_registry.h"
 
 namespace hashrl {
 namespace {
@@ -188,6 +189,20 @@ StepResult HashEnv::step(const Action& action) {
 
 bool StepResult::done() const {
   return terminated.logical_or(truncated).all().item<bool>();
+}
+
+void register_hash_env(EnvRegistry& registry) {
+  registry.add(kHashEnvName, [](const Config& config, const LoadedData& data) -> std::unique_ptr<Env> {
+    // [train] seed, declared with the trainer's keys (train/trainer.cpp), seeds the env's draws too.
+    const auto seed = static_cast<uint64_t>(config.get_int("train.seed", 0, 0));
+    const auto options = HashEnvOptions::from_config(ConfigSection(config, "env")).seed(seed);
+    auto train = data.data.subset(data.split.train);
+    auto encoder = make_encoder(ConfigSection(config, "encoder"), EncoderInput::of(train));
+    auto reward = make_reward(ConfigSection(config, "reward"));
+    auto sampler = make_triplet_sampler(ConfigSection(config, "sampler"), train.labels, seed);
+    return std::make_unique<HashEnv>(options, std::move(train), std::move(encoder), std::move(reward),
+                                     std::move(sampler));
+  }, "the DRLIH MDP over triplets of the training split", &hash_env_keys());
 }
 
 }  // namespace hashrl

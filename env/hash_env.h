@@ -25,7 +25,6 @@ inline constexpr int64_t kMaxBatchSize = 4096;
 // The name HashEnv is registered under, and the [env] kind when a config names none.
 inline constexpr const char* kHashEnvName = "HashEnv-v0";
 
-// Keys of the [env] section.
 // The [env] keys of HashEnv-v0 (docs/config.md).
 const KeyTable& hash_env_keys();
 

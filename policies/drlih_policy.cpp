@@ -129,4 +129,12 @@ std::pair<torch::Tensor, RecurrentState> DrlihPolicy::forward(const torch::Tenso
   return {torch::sigmoid(logits), s};  // eq. 6
 }
 
+// One entry per recurrent cell: kind = rnn | gru | lstm.
+void register_drlih_policies(PolicyRegistry& registry) {
+  for (const auto& [name, cell] : kRecurrentCells)
+    registry.add(name, [cell = cell](const ConfigSection& s, const PolicyShape& shape) -> std::shared_ptr<Policy> {
+      return std::make_shared<DrlihPolicy>(DrlihPolicyOptions::from_config(s, cell), shape);
+    }, "the DRLIH recurrent policy (eq. 5-7) with this cell", &keys);
+}
+
 }  // namespace hashrl

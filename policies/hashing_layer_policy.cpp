@@ -18,4 +18,10 @@ std::pair<torch::Tensor, RecurrentState> HashingLayerPolicy::forward(const torch
   return {torch::sigmoid(torch::addmm(b, features, w.t())), {}};
 }
 
+void register_hashing_layer_policy(PolicyRegistry& registry) {
+  registry.add("hashing-layer", [](const ConfigSection&, const PolicyShape& shape) -> std::shared_ptr<Policy> {
+    return std::make_shared<HashingLayerPolicy>(shape);
+  }, "one fully connected layer from features to all q bits (Baseline noseq)");
+}
+
 }  // namespace hashrl

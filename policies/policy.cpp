@@ -1,8 +1,6 @@
 #include "hashrl/policies/policy.h"
 
 #include "hashrl/common/error.h"
-#include "hashrl/policies/drlih_policy.h"
-#include "hashrl/policies/hashing_layer_policy.h"
 
 namespace hashrl {
 
@@ -20,16 +18,15 @@ const auto kKind = shared_keys.name_of("kind", "rnn", "a policy (below)", "the a
 
 const KeyTable& policy_keys() { return shared_keys; }
 
+// The built-ins, each registered by a function in its own file (docs/extending.md: why by name).
+void register_drlih_policies(PolicyRegistry& registry);
+void register_hashing_layer_policy(PolicyRegistry& registry);
+
 PolicyRegistry& policy_registry() {
   static PolicyRegistry registry = [] {
     PolicyRegistry r("policy");
-    for (const auto& [name, cell] : kRecurrentCells)
-      r.add(name, [cell = cell](const ConfigSection& s, const PolicyShape& shape) -> std::shared_ptr<Policy> {
-        return std::make_shared<DrlihPolicy>(DrlihPolicyOptions::from_config(s, cell), shape);
-      }, "the DRLIH recurrent policy (eq. 5-7) with this cell", &drlih_policy_keys());
-    r.add("hashing-layer", [](const ConfigSection& s, const PolicyShape& shape) -> std::shared_ptr<Policy> {
-      return std::make_shared<HashingLayerPolicy>(shape);
-    }, "one fully connected layer from features to all q bits (Baseline noseq)");
+    register_drlih_policies(r);
+    register_hashing_layer_policy(r);
     return r;
   }();
   return registry;

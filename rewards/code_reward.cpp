@@ -25,6 +25,12 @@ const auto kMiner = keys.name_of("miner", kDefaults.miner(), "a triplet miner: n
 
 const KeyTable& code_reward_keys() { return keys; }
 
+KeyTable with_code_reward_keys(const KeyTable& own) {
+  KeyTable t = own;
+  t.append(code_reward_keys());
+  return t;
+}
+
 CodeRewardOptions CodeRewardOptions::from_config(const ConfigSection& section) {
   auto o = CodeRewardOptions()
                .codes(kCodes(section))

@@ -34,6 +34,8 @@ struct CodeRewardOptions {
 
 // The [reward] keys every CodeReward shares: codes, group_weight, global_weight, miner.
 const KeyTable& code_reward_keys();
+// A code reward's own keys, then code_reward_keys(): the table its registration lists.
+KeyTable with_code_reward_keys(const KeyTable& own);
 
 class CodeReward : public Reward {
  public:

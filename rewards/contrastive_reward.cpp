@@ -6,7 +6,6 @@
 
 #include "hashrl/rewards/code_distance.h"
 #include "hashrl/rewards/code_reward.h"
-#include "hashrl/rewards/reward_factories.h"
 
 namespace hashrl {
 namespace {
@@ -33,10 +32,10 @@ class ContrastiveReward : public CodeReward {
 
 }  // namespace
 
-const KeyTable& contrastive_reward_keys() { return keys; }
-
-std::shared_ptr<Reward> make_contrastive_reward(const ConfigSection& section) {
-  return std::make_shared<ContrastiveReward>(section);
+void register_contrastive_reward(RewardRegistry& registry) {
+  static const KeyTable table = with_code_reward_keys(keys);
+  registry.add("contrastive", [](const ConfigSection& s) { return std::make_shared<ContrastiveReward>(s); },
+               "DSH-style pairwise contrastive reward", &table);
 }
 
 }  // namespace hashrl

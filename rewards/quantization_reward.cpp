@@ -4,7 +4,6 @@
 #include <torch/torch.h>
 
 #include "hashrl/rewards/code_reward.h"
-#include "hashrl/rewards/reward_factories.h"
 
 namespace hashrl {
 namespace {
@@ -22,8 +21,10 @@ class QuantizationReward : public CodeReward {
 
 }  // namespace
 
-std::shared_ptr<Reward> make_quantization_reward(const ConfigSection& section) {
-  return std::make_shared<QuantizationReward>(section);
+void register_quantization_reward(RewardRegistry& registry) {
+  static const KeyTable table = with_code_reward_keys(KeyTable());
+  registry.add("quantization", [](const ConfigSection& s) { return std::make_shared<QuantizationReward>(s); },
+               "penalises relaxed codes far from 0 and 1", &table);
 }
 
 }  // namespace hashrl

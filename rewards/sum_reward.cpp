@@ -7,7 +7,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/rewards/reward_factories.h"
+#include "hashrl/rewards/reward.h"
 
 namespace hashrl {
 namespace {
@@ -54,17 +54,14 @@ class SumReward : public Reward {
 
 }  // namespace
 
-const KeyTable& sum_reward_keys() {
+void register_sum_reward(RewardRegistry& registry) {
   static const KeyTable table = [] {
     KeyTable t = keys;
     t.append(term_keys, "NAME.");
     return t;
   }();
-  return table;
-}
-
-std::shared_ptr<Reward> make_sum_reward(const ConfigSection& section) {
-  return std::make_shared<SumReward>(section);
+  registry.add("sum", [](const ConfigSection& s) { return std::make_shared<SumReward>(s); },
+               "weighted sum of named rewards", &table);
 }
 
 }  // namespace hashrl

@@ -19,7 +19,6 @@ KeyTable keys;
 const auto kMargin = keys.real("margin", TripletReward::kDefaultMargin, 0, 1e308, "m_t of eq. 3");
 }  // namespace
 
-const KeyTable& triplet_reward_keys() { return keys; }
 
 TripletReward::TripletReward(CodeRewardOptions options, double margin) : CodeReward(std::move(options)), margin_(margin) {
   if (!(margin >= 0)) fail("triplet reward option margin must be >= 0, got {}", margin);
@@ -29,5 +28,12 @@ TripletReward::TripletReward(const ConfigSection& section)
     : TripletReward(CodeRewardOptions::from_config(section), kMargin(section)) {}
 
 torch::Tensor TripletReward::score(const torch::Tensor& codes) const { return -triplet_loss(codes, margin_); }
+
+void register_triplet_reward(RewardRegistry& registry) {
+  // Composed at first use, when every file's key tables are initialised.
+  static const KeyTable table = with_code_reward_keys(keys);
+  registry.add("triplet", [](const ConfigSection& s) { return std::make_shared<TripletReward>(s); },
+               "the paper's triplet ranking reward (eq. 3-4)", &table);
+}
 
 }  // namespace hashrl

@@ -1,7 +1,6 @@
 #pragma once
 // The paper's reward (eq. 3-4): R = -max(0, margin + |a - p|^2 - |a - n|^2), squared Euclidean
-// distances on the codes. Options: margin (m_t, default 1; triplet_reward_keys()) and those of
-// CodeReward.
+// distances on the codes. Options: margin (m_t, default 1) and those of CodeReward.
 #include "hashrl/rewards/code_reward.h"
 
 namespace hashrl {
@@ -17,9 +16,6 @@ class TripletReward : public CodeReward {
  private:
   double margin_;
 };
-
-// The [reward] keys of kind = triplet beyond CodeReward's: margin.
-const KeyTable& triplet_reward_keys();
 
 // The triplet ranking loss J of eq. 3 for each triplet, [B].
 torch::Tensor triplet_loss(const torch::Tensor& codes, double margin);

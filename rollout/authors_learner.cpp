@@ -4,7 +4,7 @@
 // are the greedy ones the agent emitted (its training mode is greedy). Key: [learner] rl_weight.
 #include <torch/torch.h>
 
-#include "hashrl/rollout/learner_factories.h"
+#include "hashrl/rollout/learner.h"
 
 namespace hashrl {
 namespace {
@@ -35,11 +35,11 @@ KeyTable keys;
 const auto kRlWeight = keys.real("rl_weight", 0.001, 0, 1, "weight of their REINFORCE-like term");
 }  // namespace
 
-const KeyTable& authors_learner_keys() { return keys; }
-
-std::shared_ptr<Learner> make_authors_learner(const ConfigSection& section, const EnvSpec& spec) {
-  require_reward_terms(spec, "drlih-authors", {RewardTerm::kGlobal});
-  return std::make_shared<AuthorsLearner>(kRlWeight(section));
+void register_authors_learner(LearnerRegistry& registry) {
+  registry.add("drlih-authors", [](const ConfigSection& section, const EnvSpec& spec) -> std::shared_ptr<Learner> {
+    require_reward_terms(spec, "drlih-authors", {RewardTerm::kGlobal});
+    return std::make_shared<AuthorsLearner>(kRlWeight(section));
+  }, "the DRLIH authors' public loss", &keys);
 }
 
 }  // namespace hashrl

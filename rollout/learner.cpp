@@ -6,10 +6,6 @@
 
 #include "hashrl/common/error.h"
 
-#include "hashrl/rollout/learner_factories.h"
-#include "hashrl/rollout/ppo_learner.h"
-#include "hashrl/rollout/reinforce_learner.h"
-
 namespace hashrl {
 
 void require_reward_terms(const EnvSpec& spec, const std::string& learner, const std::vector<RewardTerm>& needed) {
@@ -63,20 +59,19 @@ const auto kKind = shared_keys.name_of("kind", "", "a learner (below)", "how the
 
 const KeyTable& learner_keys() { return shared_keys; }
 
+// The built-ins, each registered by a function in its own file (docs/extending.md: why by name).
+void register_reinforce_learner(LearnerRegistry& registry);
+void register_supervised_learner(LearnerRegistry& registry);
+void register_authors_learner(LearnerRegistry& registry);
+void register_ppo_learners(LearnerRegistry& registry);
+
 LearnerRegistry& learner_registry() {
   static LearnerRegistry registry = [] {
     LearnerRegistry r("learner");
-    r.add("reinforce", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
-      return std::make_shared<ReinforceLearner>(ReinforceOptions::from_config(s), spec);
-    }, "REINFORCE with action groups + pathwise global reward (eq. 8-9)", &reinforce_keys());
-    r.add("supervised", make_supervised_learner, "the triplet loss on relaxed codes (Baseline noseq)");
-    r.add("drlih-authors", make_authors_learner, "the DRLIH authors' public loss", &authors_learner_keys());
-    r.add("ppo", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
-      return std::make_shared<PpoLearner>(PpoOptions::from_config(s), spec);
-    }, "PPO: clipped surrogate, GAE critic, epochs x minibatches per rollout buffer", &ppo_keys());
-    r.add("a2c", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
-      return std::make_shared<A2cLearner>(ActorCriticOptions::from_config(s), spec);
-    }, "advantage actor-critic: GAE critic, one step per rollout", &a2c_keys());
+    register_reinforce_learner(r);
+    register_supervised_learner(r);
+    register_authors_learner(r);
+    register_ppo_learners(r);
     return r;
   }();
   return registry;

@@ -180,4 +180,14 @@ LossTerms A2cLearner::loss(const Trajectory& trajectory) {
   return terms;
 }
 
+// PPO and A2C: one critic, two ways of stepping on it.
+void register_ppo_learners(LearnerRegistry& registry) {
+  registry.add("ppo", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
+    return std::make_shared<PpoLearner>(PpoOptions::from_config(s), spec);
+  }, "PPO: clipped surrogate, GAE critic, epochs x minibatches per rollout buffer", &ppo_keys());
+  registry.add("a2c", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
+    return std::make_shared<A2cLearner>(ActorCriticOptions::from_config(s), spec);
+  }, "advantage actor-critic: GAE critic, one step per rollout", &a2c_keys());
+}
+
 }  // namespace hashrl

@@ -115,4 +115,10 @@ LossTerms ReinforceLearner::loss(const Trajectory& tr) {
   return out;
 }
 
+void register_reinforce_learner(LearnerRegistry& registry) {
+  registry.add("reinforce", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
+    return std::make_shared<ReinforceLearner>(ReinforceOptions::from_config(s), spec);
+  }, "REINFORCE with action groups + pathwise global reward (eq. 8-9)", &keys);
+}
+
 }  // namespace hashrl

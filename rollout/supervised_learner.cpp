@@ -4,7 +4,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/rollout/learner_factories.h"
+#include "hashrl/rollout/learner.h"
 
 namespace hashrl {
 namespace {
@@ -22,9 +22,11 @@ class SupervisedLearner : public Learner {
 
 }  // namespace
 
-std::shared_ptr<Learner> make_supervised_learner(const ConfigSection&, const EnvSpec& spec) {
-  require_reward_terms(spec, "supervised", {RewardTerm::kGlobal});
-  return std::make_shared<SupervisedLearner>();
+void register_supervised_learner(LearnerRegistry& registry) {
+  registry.add("supervised", [](const ConfigSection&, const EnvSpec& spec) -> std::shared_ptr<Learner> {
+    require_reward_terms(spec, "supervised", {RewardTerm::kGlobal});
+    return std::make_shared<SupervisedLearner>();
+  }, "the triplet loss on relaxed codes (Baseline noseq)");
 }
 
 }  // namespace hashrl

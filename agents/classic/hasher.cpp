@@ -1,22 +1,20 @@
 #include "hashrl/agents/classic/hasher.h"
 
-#include "hashrl/agents/classic/hasher_options.h"
-
 namespace hashrl {
 
+// The built-ins, each registered by a function in its own file (docs/extending.md: why by name).
+void register_lsh(HasherRegistry& registry);
+void register_itq(HasherRegistry& registry);
+void register_spectral_hashing(HasherRegistry& registry);
+void register_sdh(HasherRegistry& registry);
+
 HasherRegistry& hasher_registry() {
-  // Registered here, not by static objects in each file: a static library drops object files
-  // that nothing references, and their registrations with them.
   static HasherRegistry registry = [] {
     HasherRegistry r("hasher");
-    r.add("lsh", [](const ConfigSection& s, const HasherShape& shape) { return make_lsh_hasher(shape, LshOptions::from_config(s)); },
-          "random projections of the centred features", &LshOptions::keys());
-    r.add("itq", [](const ConfigSection& s, const HasherShape& shape) { return make_itq_hasher(shape, ItqOptions::from_config(s)); },
-          "iterative quantization: PCA + the rotation with the least quantization loss", &ItqOptions::keys());
-    r.add("sh", [](const ConfigSection&, const HasherShape& shape) { return make_spectral_hasher(shape); },
-          "spectral hashing along the principal directions");
-    r.add("sdh", [](const ConfigSection& s, const HasherShape& shape) { return make_sdh_hasher(shape, SdhOptions::from_config(s)); },
-          "supervised discrete hashing on RBF-anchor features", &SdhOptions::keys());
+    register_lsh(r);
+    register_itq(r);
+    register_spectral_hashing(r);
+    register_sdh(r);
     return r;
   }();
   return registry;

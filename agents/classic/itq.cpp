@@ -72,4 +72,10 @@ std::shared_ptr<Hasher> make_itq_hasher(const HasherShape& shape, const ItqOptio
   return std::make_shared<ItqHasher>(shape, options.iterations(), options.seed());
 }
 
+void register_itq(HasherRegistry& registry) {
+  registry.add("itq", [](const ConfigSection& s, const HasherShape& shape) {
+    return make_itq_hasher(shape, ItqOptions::from_config(s));
+  }, "iterative quantization: PCA + the rotation with the least quantization loss", &ItqOptions::keys());
+}
+
 }  // namespace hashrl

@@ -46,4 +46,10 @@ std::shared_ptr<Hasher> make_lsh_hasher(const HasherShape& shape, const LshOptio
   return std::make_shared<LshHasher>(shape, options.seed());
 }
 
+void register_lsh(HasherRegistry& registry) {
+  registry.add("lsh", [](const ConfigSection& s, const HasherShape& shape) {
+    return make_lsh_hasher(shape, LshOptions::from_config(s));
+  }, "random projections of the centred features", &LshOptions::keys());
+}
+
 }  // namespace hashrl

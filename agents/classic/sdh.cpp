@@ -120,4 +120,10 @@ std::shared_ptr<Hasher> make_sdh_hasher(const HasherShape& shape, const SdhOptio
   return std::make_shared<SdhHasher>(shape, options);
 }
 
+void register_sdh(HasherRegistry& registry) {
+  registry.add("sdh", [](const ConfigSection& s, const HasherShape& shape) {
+    return make_sdh_hasher(shape, SdhOptions::from_config(s));
+  }, "supervised discrete hashing on RBF-anchor features", &SdhOptions::keys());
+}
+
 }  // namespace hashrl

@@ -73,4 +73,9 @@ std::shared_ptr<Hasher> make_spectral_hasher(const HasherShape& shape) {
   return std::make_shared<SpectralHasher>(shape);
 }
 
+void register_spectral_hashing(HasherRegistry& registry) {
+  registry.add("sh", [](const ConfigSection&, const HasherShape& shape) { return make_spectral_hasher(shape); },
+               "spectral hashing along the principal directions");
+}
+
 }  // namespace hashrl
