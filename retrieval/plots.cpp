@@ -75,7 +75,9 @@ std::string plot_curves(const std::vector<std::pair<std::string, std::vector<std
   }
   write_file_atomic(stem + ".dat", data);
   const std::string image = stem + "." + choice_name(o.format, kPlotFormats);
-  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, x_label, metric) + plot + "\n");
+  // The legend outside, at the right: one method's curve may run anywhere in the plot.
+  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, x_label, metric) +
+                                "set key outside right top\n" + plot + "\n");
   return image;
 }
 
