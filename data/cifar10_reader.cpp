@@ -38,14 +38,9 @@ Dataset read_cifar10_dir(const std::string& dir) {
   return concat(train, test, "cifar10");
 }
 
-namespace {
-KeyTable keys;
-const auto kFolder = keys.text("path", "", "the folder of the data set's files (required)");
-}  // namespace
-
 void register_cifar10_reader(DataReaderRegistry& registry) {
-  registry.add("cifar10", [](const ConfigSection& s) { return read_cifar10_dir(required_path(kFolder, s, "cifar10 folder")); },
-               "CIFAR-10's binary batches folder", &keys);
+  registry.add("cifar10", [](const ConfigSection& s) { return read_cifar10_dir(required_folder(s, "cifar10 folder")); },
+               "CIFAR-10's binary batches folder", &folder_reader_keys());
 }
 
 }  // namespace hashrl

@@ -35,6 +35,15 @@ std::string required_path(const Key<std::string>& key, const ConfigSection& s, c
   return path;
 }
 
+namespace {
+KeyTable folder_keys;
+const auto kFolder = folder_keys.text("path", "", "the folder of the data set's files (required)");
+}  // namespace
+
+const KeyTable& folder_reader_keys() { return folder_keys; }
+
+std::string required_folder(const ConfigSection& s, const std::string& what) { return required_path(kFolder, s, what); }
+
 // The built-ins, each registered by a function in its own file (docs/extending.md: why by name).
 void register_idx_readers(DataReaderRegistry& registry);
 void register_cifar10_reader(DataReaderRegistry& registry);

@@ -37,6 +37,9 @@ const KeyTable& data_keys();
 // The path that `key` gives in `s`, for a reader that cannot do without it: empty is an error
 // naming the key and `what` it must name.
 std::string required_path(const Key<std::string>& key, const ConfigSection& s, const std::string& what);
+// The one key of a reader that reads a folder of files (mnist, cifar10): `path`, required.
+const KeyTable& folder_reader_keys();
+std::string required_folder(const ConfigSection& s, const std::string& what);
 
 LoadedData load_data(const ConfigSection& section);
 

@@ -108,15 +108,13 @@ namespace {
 KeyTable fashion_mnist_keys;
 const auto kFashionMnistPath = fashion_mnist_keys.text("path", kDebianFashionMnistDir, "the IDX folder",
                                                        "Debian's Fashion-MNIST");
-KeyTable mnist_keys;
-const auto kMnistFolder = mnist_keys.text("path", "", "the folder of the data set's files (required)");
 }  // namespace
 
 void register_idx_readers(DataReaderRegistry& registry) {
   registry.add("fashion-mnist", [](const ConfigSection& s) { return read_idx_dir(kFashionMnistPath(s), "fashion-mnist"); },
                "Fashion-MNIST's IDX files (Debian's dataset-fashion-mnist by default)", &fashion_mnist_keys);
-  registry.add("mnist", [](const ConfigSection& s) { return read_idx_dir(required_path(kMnistFolder, s, "IDX folder"), "mnist"); },
-               "a folder of IDX files as MNIST ships them", &mnist_keys);
+  registry.add("mnist", [](const ConfigSection& s) { return read_idx_dir(required_folder(s, "IDX folder"), "mnist"); },
+               "a folder of IDX files as MNIST ships them", &folder_reader_keys());
 }
 
 }  // namespace hashrl

@@ -118,6 +118,8 @@ std::string Vgg19::describe() const {
                      choice_name(options_.output(), kVggOutputs), options_.in_channels(), preprocess_.describe());
 }
 
+namespace {
+
 std::shared_ptr<Encoder> make_vgg(const ConfigSection& section, const EncoderInput& input, bool batch_norm) {
   if (!input.images) fail("encoder kind vgg19 needs image data, but the data set holds features");
   Preprocess preprocess = Preprocess::from_config(section);
@@ -133,6 +135,8 @@ std::shared_ptr<Encoder> make_vgg(const ConfigSection& section, const EncoderInp
   if (!weights.empty()) load_named_weights(*vgg, weights);
   return vgg;
 }
+
+}  // namespace
 
 void register_vgg(EncoderRegistry& registry) {
   // Composed at first use, when the preprocessing keys (encoder.cpp) are initialised too.

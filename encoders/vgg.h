@@ -53,8 +53,6 @@ class Vgg19 : public Encoder {
   int64_t trunk_channels_ = 0;
 };
 
-std::shared_ptr<Encoder> make_vgg(const ConfigSection& section, const EncoderInput& input, bool batch_norm);
-
 // Loads a weights file written by scripts/export_vgg_weights.py (a TorchScript-saved dict of
 // name -> tensor) into `module`; every parameter and buffer must be present with the same shape,
 // and the file may hold no others (classifier.6, fc8, is allowed and ignored when unused).

@@ -24,8 +24,7 @@ const auto kFeatureCacheDir = own_keys.text(
     "feature_cache_dir", kDefaults.feature_cache_dir(),
     "with a frozen encoder: folder caching the training split's features across runs (docs/encoder.md)");
 
-}  // namespace
-
+// The [env] keys of HashEnv-v0 (docs/config.md): its own, then the augmentation's.
 const KeyTable& hash_env_keys() {
   static const KeyTable table = [] {
     KeyTable t = own_keys;
@@ -34,6 +33,8 @@ const KeyTable& hash_env_keys() {
   }();
   return table;
 }
+
+}  // namespace
 
 HashEnvOptions HashEnvOptions::from_config(const ConfigSection& s) {
   HashEnvOptions o;

@@ -25,9 +25,6 @@ inline constexpr int64_t kMaxBatchSize = 4096;
 // The name HashEnv is registered under, and the [env] kind when a config names none.
 inline constexpr const char* kHashEnvName = "HashEnv-v0";
 
-// The [env] keys of HashEnv-v0 (docs/config.md).
-const KeyTable& hash_env_keys();
-
 struct HashEnvOptions {
   static HashEnvOptions from_config(const ConfigSection& section);
   // Throws naming the value: q or k or B < 1, q or B over its bound, q not divisible by k.

@@ -30,8 +30,6 @@ const auto kInputNormKey = keys.choice("input_norm", kDefaults.layer_norm_input(
 
 }  // namespace
 
-const KeyTable& drlih_policy_keys() { return keys; }
-
 DrlihPolicyOptions DrlihPolicyOptions::from_config(const ConfigSection& s, RecurrentCell cell) {
   auto o = DrlihPolicyOptions()
                .cell(cell)

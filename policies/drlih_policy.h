@@ -5,7 +5,7 @@
 // across groups the hidden vector carries the history (c_0 of a group = the last c of the one
 // before), which is how later bits can correct the ranking errors of earlier ones.
 //
-// Its [policy] keys (kind = rnn | gru | lstm) are drlih_policy_keys() (docs/config.md).
+// Its [policy] keys (kind = rnn | gru | lstm) are in docs/config.md.
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/modules/rnn.h>
@@ -24,8 +24,6 @@ enum class RecurrentCell {
 inline const Choices<RecurrentCell> kRecurrentCells = {
     {"rnn", RecurrentCell::kRnn}, {"gru", RecurrentCell::kGru}, {"lstm", RecurrentCell::kLstm}};
 
-// The [policy] keys of the recurrent policies: hidden, init, first_input, head, input_norm.
-const KeyTable& drlih_policy_keys();
 
 struct DrlihPolicyOptions {
   static DrlihPolicyOptions from_config(const ConfigSection& section, RecurrentCell cell);

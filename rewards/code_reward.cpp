@@ -23,11 +23,9 @@ const auto kMiner = keys.name_of("miner", kDefaults.miner(), "a triplet miner: n
 
 }  // namespace
 
-const KeyTable& code_reward_keys() { return keys; }
-
 KeyTable with_code_reward_keys(const KeyTable& own) {
   KeyTable t = own;
-  t.append(code_reward_keys());
+  t.append(keys);
   return t;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Base for rewards defined by one score of a triplet's codes, applied alike to an action group
 // (group reward) and to the whole code (global reward). It owns the options they all share
-// (CodeRewardOptions; the [reward] keys of code_reward_keys()).
+// (CodeRewardOptions; their [reward] keys are in docs/config.md).
 #include <torch/arg.h>
 
 #include "hashrl/common/choices.h"
@@ -32,9 +32,8 @@ struct CodeRewardOptions {
   TORCH_ARG(std::string, miner) = "none";
 };
 
-// The [reward] keys every CodeReward shares: codes, group_weight, global_weight, miner.
-const KeyTable& code_reward_keys();
-// A code reward's own keys, then code_reward_keys(): the table its registration lists.
+// A code reward's own keys, then those every CodeReward shares (codes, group_weight,
+// global_weight, miner): the table its registration lists.
 KeyTable with_code_reward_keys(const KeyTable& own);
 
 class CodeReward : public Reward {

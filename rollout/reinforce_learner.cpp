@@ -27,8 +27,6 @@ const auto kEntropyCoef = keys.real("entropy_coef", kDefaults.entropy_coef(), 0,
 
 }  // namespace
 
-const KeyTable& reinforce_keys() { return keys; }
-
 ReinforceOptions ReinforceOptions::from_config(const ConfigSection& s) {
   ReinforceOptions o;
   o.signal(kSignal(s));

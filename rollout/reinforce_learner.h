@@ -6,8 +6,7 @@
 //          - entropy_coef * mean entropy
 //
 // The score-function term always uses detached rewards; the pathwise term keeps the autograd
-// history that rewards computed from probs carry. Its [learner] keys are reinforce_keys()
-// (docs/config.md).
+// history that rewards computed from probs carry. Its [learner] keys are in docs/config.md.
 #include <torch/nn/modules/container/sequential.h>
 
 #include "hashrl/common/choices.h"
@@ -41,9 +40,6 @@ enum class Pathwise {
 };
 inline const Choices<Pathwise> kPathwise = {
     {"none", Pathwise::kNone}, {"global", Pathwise::kGlobal}, {"all", Pathwise::kAll}};
-
-/// The [learner] keys of kind = reinforce.
-const KeyTable& reinforce_keys();
 
 struct ReinforceOptions {
   static ReinforceOptions from_config(const ConfigSection& section);
