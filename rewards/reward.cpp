@@ -25,6 +25,7 @@ void register_triplet_reward(RewardRegistry& registry);
 void register_contrastive_reward(RewardRegistry& registry);
 void register_quantization_reward(RewardRegistry& registry);
 void register_sum_reward(RewardRegistry& registry);
+void register_center_reward(RewardRegistry& registry);
 
 RewardRegistry& reward_registry() {
   static RewardRegistry registry = [] {
@@ -33,6 +34,7 @@ RewardRegistry& reward_registry() {
     register_contrastive_reward(r);
     register_quantization_reward(r);
     register_sum_reward(r);
+    register_center_reward(r);
     return r;
   }();
   return registry;

@@ -36,6 +36,10 @@ class Reward {
   virtual torch::Tensor group_reward(const RewardInput& input) const = 0;
   // The reward of the whole code, [B], asked for once at the end of an episode (eq. 4, RG).
   virtual torch::Tensor global_reward(const RewardInput& input) const = 0;
+  // Whether the reward scores relations between a triplet's codes (the paper's, contrastive)
+  // rather than each image on its own against its labels (center): check_reward asks a relational
+  // reward to prefer a triplet whose positive is its anchor, which a per-image one cannot promise.
+  virtual bool relational() const { return true; }
 };
 
 // The three blocks of a [3B, m] batch.

@@ -37,6 +37,11 @@ class SumReward : public Reward {
   torch::Tensor global_reward(const RewardInput& input) const override {
     return combine([&](const Reward& r) { return r.global_reward(input); });
   }
+  bool relational() const override {
+    for (const auto& term : terms_)
+      if (!term.second->relational()) return false;
+    return true;
+  }
 
  private:
   template <typename Fn>

@@ -62,6 +62,7 @@ CheckReport check_reward(const Reward& reward, int64_t batch, int64_t bits, uint
         check.expect(!grad.defined() || torch::isfinite(grad).all().item<bool>(),
                      which + ": the gradient through the relaxed codes is finite");
       }
+      if (!reward.relational()) return;
       // One triplet at a time, so that a miner has nothing to re-pair it with.
       const auto one = triplet_labels(1);
       const auto score_one = [&](const Codes& codes) {

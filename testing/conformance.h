@@ -35,8 +35,8 @@ CheckReport check_agent(Agent& agent, Env& env, uint64_t seed = 0, int64_t draws
 // A reward on random codes of `batch` triplets and `bits` bits, with random labels: group and
 // global rewards float [B], finite, deterministic; a triplet whose anchor equals its positive and
 // is the complement of its negative scores at least as well as the same triplet with positive and
-// negative swapped (scored alone, so that a miner keeps it as it is); with codes that require
-// grad, a finite gradient.
+// negative swapped (scored alone, so that a miner keeps it as it is; relational rewards only, see
+// Reward::relational); with codes that require grad, a finite gradient.
 CheckReport check_reward(const Reward& reward, int64_t batch = 8, int64_t bits = 12, uint64_t seed = 0);
 
 // A learner's update on a buffer of episodes_per_update() sampled rollouts of `agent` in `env`,

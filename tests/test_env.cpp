@@ -10,7 +10,7 @@
 using namespace hashrl;
 
 TEST_CASE("HashEnv passes check_env with every built-in reward on synthetic data") {
-  for (const std::string reward : {"triplet", "contrastive", "quantization", "sum"}) {
+  for (const std::string reward : {"triplet", "contrastive", "quantization", "sum", "center"}) {
     Config config = test::synthetic_config();
     config.set("reward.kind", reward);
     if (reward == "sum") config.set("reward.terms", "triplet, quantization");
@@ -24,7 +24,7 @@ TEST_CASE("HashEnv passes check_env with every built-in reward on synthetic data
 
 TEST_CASE("HashEnv passes check_env with every built-in reward on Fashion-MNIST", "[fashion]") {
   const LoadedData data = load_data(ConfigSection(Config::from_string("[data]\nkind = fashion-mnist\n"), "data"));
-  for (const std::string reward : {"triplet", "contrastive", "quantization", "sum"}) {
+  for (const std::string reward : {"triplet", "contrastive", "quantization", "sum", "center"}) {
     Config config = Config::from_string(
         "[env]\ndevice = cpu\ncode_length = 12\ngroup_size = 4\nbatch_size = 4\n[encoder]\nkind = identity\n");
     config.set("reward.kind", reward);

@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/rewards/center_reward.h"
 #include "hashrl/rewards/reward.h"
 #include "hashrl/rewards/triplet_miner.h"
 #include "hashrl/rewards/triplet_reward.h"
@@ -86,7 +87,7 @@ TEST_CASE("rewards keep autograd history, so a learner can differentiate them") 
 
 TEST_CASE("an unknown reward or option is an error that lists the known ones") {
   CHECK_THROWS_WITH(reward_from("[reward]\nkind = tripplet\n"),
-                    Catch::Contains("tripplet") && Catch::Contains("known: contrastive, quantization, sum, triplet"));
+                    Catch::Contains("tripplet") && Catch::Contains("known: center, contrastive, quantization, sum, triplet"));
   Config c = Config::from_string("[reward]\nkind = triplet\nmargn = 2\n", "r.ini");
   make_reward(ConfigSection(c, "reward"));
   CHECK_THROWS_WITH(c.check_all_used(), Catch::Contains("reward.margn"));
@@ -141,4 +142,57 @@ TEST_CASE("a reward with a miner scores the mined triplets and passes gradients 
   CHECK(codes.grad()[2][0].item<double>() == 0.0);  // row 2 not at all
   in.labels = torch::Tensor();
   CHECK_THROWS_WITH(mined->global_reward(in), Catch::Contains("labels"));
+}
+
+TEST_CASE("hash centres are fixed by their seed and spread apart") {
+  const auto a = hash_centers(10, 48, 0, 64);
+  CHECK(a.sizes() == torch::IntArrayRef({10, 48}));
+  CHECK(a.equal(hash_centers(10, 48, 0, 64)));
+  CHECK_FALSE(a.equal(hash_centers(10, 48, 1, 64)));
+  CHECK(((a == 0) | (a == 1)).all().item<bool>());
+  const auto closest = [](const torch::Tensor& c) {
+    const auto d = c.sum(1, true) + c.sum(1, true).t() - 2 * c.mm(c.t()) + torch::eye(c.size(0)) * 1000;
+    return d.min().item<double>();
+  };
+  // More draws keep the best set seen, so the closest two centres are never nearer.
+  CHECK(closest(a) >= closest(hash_centers(10, 48, 0, 1)));
+  CHECK(closest(a) >= 14);  // fair coins average 24 bits apart; 64 draws keep the worst pair well away
+}
+
+TEST_CASE("the center reward is minus each image's cross-entropy to its label's centre, by hand") {
+  CenterReward reward;
+  // Two labels; one triplet of 2-bit codes: anchor and positive label 0, negative label 1.
+  const auto labels = torch::tensor({{1, 0}, {1, 0}, {0, 1}}, torch::kUInt8);
+  const auto centers = hash_centers(2, 2, 0, 64);
+  const auto codes = torch::tensor({{0.9, 0.2}, {0.6, 0.5}, {0.3, 0.7}}).requires_grad_(true);
+  RewardInput in = input_of(codes.slice(1, 1, 2), codes);
+  in.labels = labels;
+  in.step = 1;
+  in.num_steps = 2;
+  const auto target = labels.to(torch::kFloat32).mm(centers);
+  const auto bce = [](double p, double t) { return -(t * std::log(p) + (1 - t) * std::log(1 - p)); };
+  double global = 0, group = 0;
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 2; ++j) global += bce(codes[i][j].item<double>(), target[i][j].item<double>()) / 2;
+    group += bce(codes[i][1].item<double>(), target[i][1].item<double>());  // step 1 is the second bit
+  }
+  CHECK(reward.global_reward(in).item<double>() == Approx(-global / 3));
+  CHECK(reward.group_reward(in).item<double>() == Approx(-group / 3));
+  // Pathwise: the gradient pulls every probability towards its centre bit.
+  const auto grad = torch::autograd::grad({reward.global_reward(in).sum()}, {codes})[0];
+  CHECK(((grad > 0) == (target > 0.5)).all().item<bool>());
+  // On the emitted bits: minus the fraction of bits that differ from the centre.
+  const auto on_bits = reward_from("[reward]\nkind = center\ncodes = bits\n");
+  const auto bits = (codes.detach() > 0.5).to(torch::kFloat32);
+  CHECK(on_bits->global_reward(in).item<double>() == Approx(-(bits - target).abs().mean().item<double>()));
+  // An image with two labels aims at the mean of their centres.
+  CHECK(reward.targets(torch::tensor({{1, 1}}, torch::kUInt8), 2).equal(centers.mean(0, true)));
+}
+
+TEST_CASE("the center reward's options are checked, and it needs labels") {
+  CHECK_THROWS_WITH(reward_from("[reward]\nkind = center\ndraws = 0\n"), Catch::Contains("draws"));
+  CHECK_THROWS_WITH(reward_from("[reward]\nkind = center\ncodes = both\n"), Catch::Contains("probs"));
+  CHECK_THROWS_WITH(CenterReward(CenterRewardOptions().draws(0)), Catch::Contains("draws"));
+  const auto codes = torch::rand({3, 4});
+  CHECK_THROWS_WITH(CenterReward().global_reward(input_of(codes, codes)), Catch::Contains("labels"));
 }

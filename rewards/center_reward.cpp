@@ -1,0 +1,114 @@
+#include "hashrl/rewards/center_reward.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <random>
+
+#include "hashrl/common/error.h"
+
+namespace hashrl {
+namespace {
+
+const CenterRewardOptions kDefaults;
+KeyTable keys;
+const auto kCodes = keys.choice("codes", kDefaults.codes(), kScoredCodes,
+                                "which codes the reward reads: relaxed (differentiable) or the emitted bits");
+const auto kGroupWeight = keys.real("group_weight", kDefaults.group_weight(), -1e308, 1e308,
+                                    "scale of the per-group reward (0 turns it off)");
+const auto kGlobalWeight = keys.real("global_weight", kDefaults.global_weight(), -1e308, 1e308,
+                                     "scale of the end-of-episode reward");
+const auto kSeed = keys.integer("seed", kDefaults.seed(), 0, INT64_MAX, "seed of the labels' hash centres");
+const auto kDraws = keys.integer("draws", kDefaults.draws(), 1, 100000,
+                                 "sets of centres drawn; the one whose closest two are farthest apart is kept");
+
+// Probabilities are kept this far from 0 and 1 so that the cross-entropy stays finite.
+constexpr double kEps = 1e-6;
+
+}  // namespace
+
+CenterRewardOptions CenterRewardOptions::from_config(const ConfigSection& section) {
+  auto o = CenterRewardOptions()
+               .codes(kCodes(section))
+               .group_weight(kGroupWeight(section))
+               .global_weight(kGlobalWeight(section))
+               .seed(kSeed(section))
+               .draws(kDraws(section));
+  o.validate();
+  return o;
+}
+
+void CenterRewardOptions::validate() const {
+  choice_name(codes(), kScoredCodes);
+  for (const auto& [name, value] : {std::pair{"group_weight", group_weight()}, std::pair{"global_weight", global_weight()}})
+    if (!std::isfinite(value)) fail("center reward option {} must be a finite number, got {}", name, value);
+  if (seed() < 0) fail("center reward option seed must be >= 0, got {}", seed());
+  if (draws() < 1) fail("center reward option draws must be >= 1, got {}", draws());
+}
+
+torch::Tensor hash_centers(int64_t labels, int64_t bits, int64_t seed, int64_t draws) {
+  if (labels < 1 || bits < 1) fail("hash centres need at least one label and one bit, got {} and {}", labels, bits);
+  std::mt19937_64 rng(static_cast<uint64_t>(seed));
+  std::bernoulli_distribution coin(0.5);
+  torch::Tensor best;
+  int64_t best_distance = -1;
+  for (int64_t d = 0; d < draws; ++d) {
+    auto set = torch::empty({labels, bits}, torch::kFloat32);
+    auto* p = set.data_ptr<float>();
+    for (int64_t i = 0; i < labels * bits; ++i) p[i] = coin(rng) ? 1.0f : 0.0f;
+    // Pairwise Hamming distances from the inner products of {0, 1} rows.
+    const auto distance = set.sum(1, true) + set.sum(1, true).t() - 2 * set.mm(set.t());
+    const auto off_diagonal = distance + torch::eye(labels) * static_cast<double>(bits + 1);
+    const int64_t closest = labels == 1 ? bits : static_cast<int64_t>(off_diagonal.min().item<float>());
+    if (closest > best_distance) best_distance = closest, best = set;
+  }
+  return best;
+}
+
+CenterReward::CenterReward(CenterRewardOptions options) : options_(std::move(options)) { options_.validate(); }
+
+CenterReward::CenterReward(const ConfigSection& section) : CenterReward(CenterRewardOptions::from_config(section)) {}
+
+torch::Tensor CenterReward::targets(const torch::Tensor& labels, int64_t bits) const {
+  if (!labels.defined() || labels.dim() != 2)
+    fail("the center reward needs the images' labels, multi-hot [3B, L], in RewardInput.labels");
+  torch::Tensor centers;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!centers_.defined() || centers_.size(0) != labels.size(1) || centers_.size(1) != bits)
+      centers_ = hash_centers(labels.size(1), bits, options_.seed(), options_.draws());
+    centers = centers_;
+  }
+  const auto l = labels.to(torch::kFloat32);
+  const auto count = l.sum(1, true);
+  if ((count == 0).any().item<bool>()) fail("the center reward needs at least one label for every image");
+  return l.mm(centers.to(labels.device())) / count;
+}
+
+torch::Tensor CenterReward::score(const Codes& codes, const torch::Tensor& labels, int64_t bits, int64_t first) const {
+  const bool on_bits = options_.codes() == ScoredCodes::kBits;
+  const auto& c = on_bits ? codes.bits : codes.probs;
+  const auto target = targets(labels, bits).slice(1, first, first + c.size(1)).to(c.dtype());
+  const auto per_image =
+      on_bits ? (c - target).abs().mean(1)
+              : torch::binary_cross_entropy(c.clamp(kEps, 1 - kEps), target, {}, at::Reduction::None).mean(1);
+  const auto t = split_triplets(per_image.unsqueeze(1));
+  return -(t.anchor + t.positive + t.negative).squeeze(1) / 3.0;
+}
+
+torch::Tensor CenterReward::group_reward(const RewardInput& input) const {
+  const auto k = input.group.probs.size(1);
+  return options_.group_weight() * score(input.group, input.labels, k * input.num_steps, k * input.step);
+}
+
+torch::Tensor CenterReward::global_reward(const RewardInput& input) const {
+  const auto k = input.group.probs.size(1);
+  return options_.global_weight() * score(input.emitted, input.labels, k * input.num_steps, 0);
+}
+
+void register_center_reward(RewardRegistry& registry) {
+  registry.add("center", [](const ConfigSection& s) { return std::make_shared<CenterReward>(s); },
+               "agreement with each label's hash centre (central similarity)", &keys);
+}
+
+}  // namespace hashrl
