@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <functional>
 #include <map>
 
 #include "hashrl/agents/agent.h"
@@ -128,79 +127,11 @@ Not a run config but a list of them: `[experiment]` and one `[method.NAME]` per 
          R"(
 `--run-set section.key=value` adds an override for every run from the command line (e.g. a
 smaller `train.steps`); `--only a,b` runs some of the methods. A run whose config is unchanged
-and finished is reused; one with a checkpoint and no report resumes.
+and finished is reused; one with a checkpoint and no report resumes. A method's `set` that
+switches a kind over its file (`agent.kind=noseq` over a drlih config) drops the file's keys of
+the replaced kind, with a notice, as `--set` does.
 )";
   return out;
-}
-
-namespace {
-
-// A key that picks a registry entry: the section's shared keys, and each entry's own.
-struct KindKey {
-  std::string section, key;
-  const KeyTable* shared;
-  std::function<const KeyTable*(const std::string&)> keys_of;  // nullptr for an unknown name
-};
-
-template <class R>
-std::function<const KeyTable*(const std::string&)> keys_in(const R& registry) {
-  return [&registry](const std::string& name) { return registry.contains(name) ? registry.keys(name) : nullptr; };
-}
-
-const std::vector<KindKey>& kind_keys() {
-  static const std::vector<KindKey> all = {
-      {"data", "kind", &data_keys(), keys_in(data_reader_registry())},
-      {"data", "protocol", &data_keys(), keys_in(split_protocol_registry())},
-      {"env", "kind", &env_keys(), keys_in(env_registry())},
-      {"encoder", "kind", &encoder_keys(), keys_in(encoder_registry())},
-      {"reward", "kind", &reward_keys(), keys_in(reward_registry())},
-      {"sampler", "kind", &sampler_keys(), keys_in(sampler_registry())},
-      {"agent", "kind", &agent_keys(),
-       [](const std::string& name) -> const KeyTable* {
-         if (agent_registry().contains(name)) return agent_registry().keys(name);
-         return hasher_registry().contains(name) ? hasher_registry().keys(name) : nullptr;
-       }},
-      {"policy", "kind", &policy_keys(), keys_in(policy_registry())},
-      {"learner", "kind", &learner_keys(), keys_in(learner_registry())},
-      {"optim", "kind", &optimizer_keys(), keys_in(optimizer_registry())},
-  };
-  return all;
-}
-
-}  // namespace
-
-std::map<std::string, std::string> kind_choices(const Config& config) {
-  std::map<std::string, std::string> out;
-  for (const auto& k : kind_keys()) {
-    const auto full = k.section + "." + k.key;
-    if (const auto value = config.peek(full)) {
-      out[full] = *value;
-    } else if (const KeyDoc* doc = k.shared->find(k.key)) {
-      out[full] = doc->fallback;  // the default kind (a phrase where the default depends on another key)
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> drop_replaced_kind_keys(Config& config, const std::map<std::string, std::string>& before) {
-  std::vector<std::string> notices;
-  const auto after = kind_choices(config);
-  for (const auto& k : kind_keys()) {
-    const auto full = k.section + "." + k.key;
-    const auto old_it = before.find(full), new_it = after.find(full);
-    if (old_it == before.end() || new_it == after.end() || old_it->second == new_it->second) continue;
-    const KeyTable* old_keys = k.keys_of(old_it->second);
-    const KeyTable* new_keys = k.keys_of(new_it->second);
-    if (!old_keys) continue;
-    for (const auto& key : config.keys_under(k.section)) {
-      const auto name = key.substr(k.section.size() + 1);
-      if (!old_keys->find(name) || k.shared->find(name) || (new_keys && new_keys->find(name))) continue;
-      config.unset(key);
-      notices.push_back(fmt::format("note: {} = {} replaces {}: dropped {} (a key of {} only)", full, new_it->second,
-                                    old_it->second, key, old_it->second));
-    }
-  }
-  return notices;
 }
 
 std::string registry_listing() {

@@ -8,6 +8,7 @@
 #include "hashrl/common/error.h"
 #include "hashrl/common/parse_number.h"
 #include "hashrl/common/plugins.h"
+#include "hashrl/train/kind_switch.h"
 
 namespace hashrl::cli {
 

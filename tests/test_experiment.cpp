@@ -78,6 +78,26 @@ TEST_CASE("an experiment uses the largest group size that divides each code leng
   CHECK(group_at(32) == 1);
 }
 
+TEST_CASE("a method that switches kinds over its file drops the old kinds' keys, as --set does") {
+  // noseq over a drlih file: the file's policy.hidden is a key of the recurrent policy only, which
+  // nothing would read once the hashing layer replaces it.
+  const auto dir = test::scratch_dir("experiment-kinds");
+  std::ofstream(dir + "/synthetic.ini") << test::synthetic_config(8, 4, 4).to_ini();
+  std::ofstream(dir + "/experiment.ini")
+      << "[experiment]\ncode_lengths = 8\nmethods = noseq\nplots = false\n"
+         "[method.noseq]\nconfig = synthetic.ini\n"
+         "set = agent.kind=noseq policy.kind=hashing-layer learner.kind=supervised train.steps=2 eval.batch_size=32\n";
+  const auto plan = plan_of(dir + "/experiment.ini");
+  std::vector<std::string> notices;
+  const Config config = experiment_run_config(plan, plan.methods[0], 8, 0, &notices);
+  CHECK_FALSE(config.peek("policy.hidden"));
+  REQUIRE(notices.size() == 1);
+  CHECK_THAT(notices[0], Catch::Contains("dropped policy.hidden"));
+  const auto results = run_experiment(plan, dir + "/out");
+  REQUIRE(results.size() == 1);
+  CHECK(results[0]["steps"] == 2);
+}
+
 TEST_CASE("an experiment file that names a method without a config is an error naming the key") {
   const auto dir = test::scratch_dir("experiment-bad");
   std::ofstream(dir + "/e.ini") << "[experiment]\nmethods = x\n";

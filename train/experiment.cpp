@@ -12,6 +12,7 @@
 #include "hashrl/common/files.h"
 #include "hashrl/env/hash_env.h"
 #include "hashrl/retrieval/plots.h"
+#include "hashrl/train/kind_switch.h"
 #include "hashrl/train/trainer.h"
 
 namespace hashrl {
@@ -187,10 +188,13 @@ ExperimentPlan ExperimentPlan::from_config(const Config& config, const std::stri
 }
 
 Config experiment_run_config(const ExperimentPlan& plan, const ExperimentMethod& method, int64_t code_length,
-                             uint64_t seed) {
+                             uint64_t seed, std::vector<std::string>* notices) {
   Config config = Config::from_file(method.config_path);
+  const auto kinds = kind_choices(config);
   for (const auto& o : plan.overrides) config.apply_override(o);
   for (const auto& o : method.overrides) config.apply_override(o);
+  const auto dropped = drop_replaced_kind_keys(config, kinds);
+  if (notices) notices->insert(notices->end(), dropped.begin(), dropped.end());
   const int64_t own_group = config.get_int("env.group_size", HashEnvOptions().group_size(), 1);
   const std::string origin = "experiment";
   config.set("env.code_length", std::to_string(code_length), origin);
@@ -210,8 +214,11 @@ nlohmann::json run_experiment(const ExperimentPlan& plan, const std::string& out
       for (const auto seed : plan.seeds) {
         const auto name = run_name(method.name, q, static_cast<uint64_t>(seed));
         const auto label = fmt::format("[{}/{}] {}", ++done, total, name);
-        const auto report = run_one(experiment_run_config(plan, method, q, static_cast<uint64_t>(seed)),
-                                    out_dir + "/runs/" + name, label);
+        std::vector<std::string> notices;
+        auto config = experiment_run_config(plan, method, q, static_cast<uint64_t>(seed), &notices);
+        if (q == plan.code_lengths.front() && seed == plan.seeds.front())  // the same for every run of the method
+          for (const auto& notice : notices) std::cerr << method.name << ": " << notice << "\n";
+        const auto report = run_one(config, out_dir + "/runs/" + name, label);
         const auto& metrics = report["metrics"];
         const double seconds = report["run"]["train_seconds"].get<double>() + report["run"]["eval_seconds"].get<double>();
         auto& cell = cells[method.name][q];

@@ -57,8 +57,11 @@ const KeyTable& experiment_keys();
 const KeyTable& method_keys();
 
 // The config of one run of the plan: the method's file, the overrides, then q, k and the seed.
+// Where the overrides switch a kind (`set = agent.kind=noseq` over a drlih file), the file's keys
+// of the old kind are dropped as on the command line (train/kind_switch.h); one notice per key
+// dropped goes to `notices` when given.
 Config experiment_run_config(const ExperimentPlan& plan, const ExperimentMethod& method, int64_t code_length,
-                             uint64_t seed);
+                             uint64_t seed, std::vector<std::string>* notices = nullptr);
 
 // Runs (or reuses) every run, then writes table.md, results.json and the plots; returns
 // results.json's content.
