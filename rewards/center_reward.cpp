@@ -12,12 +12,6 @@ namespace {
 
 const CenterRewardOptions kDefaults;
 KeyTable keys;
-const auto kCodes = keys.choice("codes", kDefaults.codes(), kScoredCodes,
-                                "which codes the reward reads: relaxed (differentiable) or the emitted bits");
-const auto kGroupWeight = keys.real("group_weight", kDefaults.group_weight(), -1e308, 1e308,
-                                    "scale of the per-group reward (0 turns it off)");
-const auto kGlobalWeight = keys.real("global_weight", kDefaults.global_weight(), -1e308, 1e308,
-                                     "scale of the end-of-episode reward");
 const auto kSeed = keys.integer("seed", kDefaults.seed(), 0, INT64_MAX, "seed of the labels' hash centres");
 const auto kDraws = keys.integer("draws", kDefaults.draws(), 1, 100000,
                                  "sets of centres drawn; the one whose closest two are farthest apart is kept");
@@ -29,9 +23,7 @@ constexpr double kEps = 1e-6;
 
 CenterRewardOptions CenterRewardOptions::from_config(const ConfigSection& section) {
   auto o = CenterRewardOptions()
-               .codes(kCodes(section))
-               .group_weight(kGroupWeight(section))
-               .global_weight(kGlobalWeight(section))
+               .scoring(ScoringOptions::from_config(section))
                .seed(kSeed(section))
                .draws(kDraws(section));
   o.validate();
@@ -39,9 +31,7 @@ CenterRewardOptions CenterRewardOptions::from_config(const ConfigSection& sectio
 }
 
 void CenterRewardOptions::validate() const {
-  choice_name(codes(), kScoredCodes);
-  for (const auto& [name, value] : {std::pair{"group_weight", group_weight()}, std::pair{"global_weight", global_weight()}})
-    if (!std::isfinite(value)) fail("center reward option {} must be a finite number, got {}", name, value);
+  scoring().validate();
   if (seed() < 0) fail("center reward option seed must be >= 0, got {}", seed());
   if (draws() < 1) fail("center reward option draws must be >= 1, got {}", draws());
 }
@@ -86,7 +76,7 @@ torch::Tensor CenterReward::targets(const torch::Tensor& labels, int64_t bits) c
 }
 
 torch::Tensor CenterReward::score(const Codes& codes, const torch::Tensor& labels, int64_t bits, int64_t first) const {
-  const bool on_bits = options_.codes() == ScoredCodes::kBits;
+  const bool on_bits = options_.scoring().codes() == ScoredCodes::kBits;
   const auto& c = on_bits ? codes.bits : codes.probs;
   const auto target = targets(labels, bits).slice(1, first, first + c.size(1)).to(c.dtype());
   const auto per_image =
@@ -98,17 +88,19 @@ torch::Tensor CenterReward::score(const Codes& codes, const torch::Tensor& label
 
 torch::Tensor CenterReward::group_reward(const RewardInput& input) const {
   const auto k = input.group.probs.size(1);
-  return options_.group_weight() * score(input.group, input.labels, k * input.num_steps, k * input.step);
+  return options_.scoring().group_weight() * score(input.group, input.labels, k * input.num_steps, k * input.step);
 }
 
 torch::Tensor CenterReward::global_reward(const RewardInput& input) const {
   const auto k = input.group.probs.size(1);
-  return options_.global_weight() * score(input.emitted, input.labels, k * input.num_steps, 0);
+  return options_.scoring().global_weight() * score(input.emitted, input.labels, k * input.num_steps, 0);
 }
 
 void register_center_reward(RewardRegistry& registry) {
+  // Composed at first use, when every file's key tables are initialised.
+  static const KeyTable table = with_scoring_keys(keys);
   registry.add("center", [](const ConfigSection& s) { return std::make_shared<CenterReward>(s); },
-               "agreement with each label's hash centre (central similarity)", &keys);
+               "agreement with each label's hash centre (central similarity)", &table);
 }
 
 }  // namespace hashrl

@@ -16,7 +16,8 @@
 #include <cstdint>
 #include <mutex>
 
-#include "hashrl/rewards/code_reward.h"
+#include "hashrl/rewards/reward.h"
+#include "hashrl/rewards/scoring_options.h"
 
 namespace hashrl {
 
@@ -25,12 +26,8 @@ struct CenterRewardOptions {
   /// Throws naming the option when a value is not allowed (code-built options too).
   void validate() const;
 
-  /// Which codes the reward reads.
-  TORCH_ARG(ScoredCodes, codes) = ScoredCodes::kProbs;
-  /// Scale of the per-group reward (0 turns it off).
-  TORCH_ARG(double, group_weight) = 1.0;
-  /// Scale of the end-of-episode reward.
-  TORCH_ARG(double, global_weight) = 1.0;
+  /// Which codes the reward reads, and the weights of the group and global rewards.
+  TORCH_ARG(ScoringOptions, scoring);
   /// Seed of the centres: the same seed, label count and code length give the same centres.
   TORCH_ARG(int64_t, seed) = 0;
   /// Random draws of the whole set of centres; the one with the largest smallest distance wins.

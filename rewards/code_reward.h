@@ -1,39 +1,28 @@
 #pragma once
 // Base for rewards defined by one score of a triplet's codes, applied alike to an action group
 // (group reward) and to the whole code (global reward). It owns the options they all share
-// (CodeRewardOptions; their [reward] keys are in docs/config.md).
+// (CodeRewardOptions: ScoringOptions and a miner; their [reward] keys are in docs/config.md).
 #include <torch/arg.h>
 
-#include "hashrl/common/choices.h"
 #include "hashrl/rewards/reward.h"
+#include "hashrl/rewards/scoring_options.h"
 #include "hashrl/rewards/triplet_miner.h"
 
 namespace hashrl {
-
-/// Which codes a reward scores.
-enum class ScoredCodes {
-  kProbs,  ///< the relaxed codes: the reward is differentiable (the pathwise term, eq. 9)
-  kBits,   ///< the emitted bits: a pure RL reward, no gradient
-};
-inline const Choices<ScoredCodes> kScoredCodes = {{"probs", ScoredCodes::kProbs}, {"bits", ScoredCodes::kBits}};
 
 struct CodeRewardOptions {
   static CodeRewardOptions from_config(const ConfigSection& section);
   /// Throws naming the option when a value is not allowed (code-built options too).
   void validate() const;
 
-  /// Which codes the score reads.
-  TORCH_ARG(ScoredCodes, codes) = ScoredCodes::kProbs;
-  /// Scale of the per-group reward (0 turns it off).
-  TORCH_ARG(double, group_weight) = 1.0;
-  /// Scale of the end-of-episode reward.
-  TORCH_ARG(double, global_weight) = 1.0;
+  /// Which codes the score reads, and the weights of the group and global rewards.
+  TORCH_ARG(ScoringOptions, scoring);
   /// A name in miner_registry(): re-pairs each anchor within the batch before scoring.
   TORCH_ARG(std::string, miner) = "none";
 };
 
-// A code reward's own keys, then those every CodeReward shares (codes, group_weight,
-// global_weight, miner): the table its registration lists.
+// A code reward's own keys, then those every CodeReward shares (ScoringOptions' codes,
+// group_weight and global_weight, then miner): the table its registration lists.
 KeyTable with_code_reward_keys(const KeyTable& own);
 
 class CodeReward : public Reward {

@@ -90,7 +90,7 @@ TEST_CASE("options built in code are validated as config-built ones are, naming 
   CHECK_THROWS_WITH(VggOptions().output(static_cast<VggOutput>(7)).validate(), Catch::Contains("fc7, pool"));
   CHECK_THROWS_WITH(CodeRewardOptions().miner("easy").validate(),
                     Catch::Contains("'easy'") && Catch::Contains("hard, none, semihard"));
-  CHECK_THROWS_WITH(CodeRewardOptions().codes(static_cast<ScoredCodes>(5)).validate(), Catch::Contains("probs, bits"));
+  CHECK_THROWS_WITH(CodeRewardOptions().scoring(ScoringOptions().codes(static_cast<ScoredCodes>(5))).validate(), Catch::Contains("probs, bits"));
   CHECK_THROWS_WITH(TripletReward(CodeRewardOptions(), -1.0), Catch::Contains("margin"));
   CHECK_THROWS_WITH(DrlihPolicyOptions().cell(static_cast<RecurrentCell>(9)).validate(),
                     Catch::Contains("rnn, gru, lstm"));
@@ -130,7 +130,7 @@ TEST_CASE("a config-built component starts from its options struct's defaults") 
   const VggOptions vgg;
   CHECK(vgg_keys().docs()[0].fallback == "1");  // width, from VggOptions' own default
   const auto reward = CodeRewardOptions::from_config(ConfigSection(empty, "reward"));
-  CHECK(reward.codes() == CodeRewardOptions().codes());
+  CHECK(reward.scoring().codes() == CodeRewardOptions().scoring().codes());
   CHECK(reward.miner() == CodeRewardOptions().miner());
   const auto policy = DrlihPolicyOptions::from_config(ConfigSection(empty, "policy"), RecurrentCell::kGru);
   CHECK(policy.hidden() == DrlihPolicyOptions().hidden());

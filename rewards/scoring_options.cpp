@@ -1,0 +1,42 @@
+#include "hashrl/rewards/scoring_options.h"
+
+#include <cmath>
+
+#include "hashrl/common/error.h"
+
+namespace hashrl {
+namespace {
+
+const ScoringOptions kDefaults;
+KeyTable keys;
+const auto kCodes = keys.choice("codes", kDefaults.codes(), kScoredCodes,
+                                "which codes the reward reads: relaxed (differentiable) or the emitted bits");
+const auto kGroupWeight = keys.real("group_weight", kDefaults.group_weight(), -1e308, 1e308,
+                                    "scale of the per-group reward (0 turns it off)");
+const auto kGlobalWeight = keys.real("global_weight", kDefaults.global_weight(), -1e308, 1e308,
+                                     "scale of the end-of-episode reward");
+
+}  // namespace
+
+KeyTable with_scoring_keys(const KeyTable& own) {
+  KeyTable t = own;
+  t.append(keys);
+  return t;
+}
+
+ScoringOptions ScoringOptions::from_config(const ConfigSection& section) {
+  auto o = ScoringOptions()
+               .codes(kCodes(section))
+               .group_weight(kGroupWeight(section))
+               .global_weight(kGlobalWeight(section));
+  o.validate();
+  return o;
+}
+
+void ScoringOptions::validate() const {
+  choice_name(codes(), kScoredCodes);
+  for (const auto& [name, value] : {std::pair{"group_weight", group_weight()}, std::pair{"global_weight", global_weight()}})
+    if (!std::isfinite(value)) fail("reward option {} must be a finite number, got {}", name, value);
+}
+
+}  // namespace hashrl
