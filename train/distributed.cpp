@@ -8,6 +8,15 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
+#include "hashrl_backends.h"  // HASHRL_WITH_CUDA, HASHRL_WITH_NCCL (train/CMakeLists.txt)
+#if HASHRL_WITH_CUDA
+#include <c10/cuda/CUDAFunctions.h>
+#endif
+#if HASHRL_WITH_NCCL
+#define USE_C10D_NCCL 1
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
+
 #include <cstdlib>
 #include <cstring>
 
@@ -49,11 +58,22 @@ DistributedOptions distributed_from_environment() {
   options.rank = static_cast<int>(*rank);
   if (const char* addr = std::getenv("MASTER_ADDR")) options.master_addr = addr;
   if (const auto port = integer_variable("MASTER_PORT", 1, 65535)) options.master_port = static_cast<int>(*port);
+  if (const auto local = integer_variable("LOCAL_RANK", 0, *world - 1)) options.local_rank = static_cast<int>(*local);
   if (const auto seconds = integer_variable("HASHRL_DIST_TIMEOUT", 1, 86400))
     options.timeout = std::chrono::seconds(*seconds);
   if (const auto restart = integer_variable("TORCHELASTIC_RESTART_COUNT", 0, 1 << 20))
     options.restart = static_cast<int>(*restart);
   return options;
+}
+
+void use_local_cuda_device(const DistributedOptions& options) {
+#if HASHRL_WITH_CUDA
+  const auto count = c10::cuda::device_count();
+  if (options.world_size > 1 && count > 0)
+    c10::cuda::set_device(static_cast<c10::DeviceIndex>(options.local_rank % count));
+#else
+  (void)options;
+#endif
 }
 
 uint64_t rank_step_seed(uint64_t seed, int rank, int64_t step, int64_t stream) {
@@ -70,7 +90,20 @@ uint64_t rank_step_seed(uint64_t seed, int rank, int64_t step, int64_t stream) {
 }
 
 struct ProcessGroup::Impl {
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+#if HASHRL_WITH_NCCL
+  c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;  // when the ranks' model is on CUDA
+#endif
+
+  // `collective(group)` on the group for `tensor`: NCCL for a CUDA tensor where there is one,
+  // Gloo otherwise (Gloo in a CUDA build sums and broadcasts CUDA tensors too, through the host).
+  template <class Collective>
+  c10::intrusive_ptr<c10d::Work> on_group_for(const torch::Tensor& tensor, Collective&& collective) {
+#if HASHRL_WITH_NCCL
+    if (nccl && tensor.is_cuda()) return collective(*nccl);
+#endif
+    return collective(*gloo);
+  }
 };
 
 ProcessGroup::ProcessGroup(const DistributedOptions& options) : options_(options), impl_(std::make_unique<Impl>()) {
@@ -90,7 +123,7 @@ ProcessGroup::ProcessGroup(const DistributedOptions& options) : options_(options
     store_options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(options_.timeout);
     // The keys of each attempt apart: torchrun's store outlives a restart of the workers.
     const char* restart = std::getenv("TORCHELASTIC_RESTART_COUNT");
-    auto store = c10::make_intrusive<c10d::PrefixStore>(
+    c10::intrusive_ptr<c10d::Store> store = c10::make_intrusive<c10d::PrefixStore>(
         fmt::format("hashrl/{}", restart ? restart : "0"),
         c10::make_intrusive<c10d::TCPStore>(options_.master_addr, store_options));
     auto gloo = c10d::ProcessGroupGloo::Options::create();
@@ -101,7 +134,17 @@ ProcessGroup::ProcessGroup(const DistributedOptions& options) : options_(options
       gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(interface));
     else
       gloo->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(options_.master_addr));
-    impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, options_.rank, options_.world_size, gloo);
+    // Each group's keys apart in the one store.
+    impl_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(c10::make_intrusive<c10d::PrefixStore>("gloo", store),
+                                                              options_.rank, options_.world_size, gloo);
+#if HASHRL_WITH_NCCL
+    if (options_.device.is_cuda()) {
+      auto nccl = c10d::ProcessGroupNCCL::Options::create();
+      nccl->timeout = gloo->timeout;
+      impl_->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(c10::make_intrusive<c10d::PrefixStore>("nccl", store),
+                                                                options_.rank, options_.world_size, nccl);
+    }
+#endif
   } catch (const std::exception& e) {
     fail("rank {} of {}: cannot join the group at {}:{} ({})", options_.rank, options_.world_size,
          options_.master_addr, options_.master_port, std::string(e.what()).substr(0, 300));
@@ -129,7 +172,9 @@ class GlooSum : public ProcessGroup::PendingSum {
 std::unique_ptr<ProcessGroup::PendingSum> ProcessGroup::start_sum(torch::Tensor tensor) {
   std::vector<at::Tensor> one = {std::move(tensor)};
   c10::intrusive_ptr<c10d::Work> work;
-  collective("averaging the gradients", rank(), [&] { work = impl_->group->allreduce(one); });
+  collective("averaging the gradients", rank(), [&] {
+    work = impl_->on_group_for(one.front(), [&](auto& group) { return group.allreduce(one); });
+  });
   return std::make_unique<GlooSum>(std::move(work), rank());
 }
 
@@ -139,7 +184,9 @@ void ProcessGroup::broadcast(const std::vector<torch::Tensor>& tensors, int root
     std::vector<at::Tensor> one = {tensor.detach()};
     c10d::BroadcastOptions options;
     options.rootRank = root;
-    collective("broadcasting the parameters", rank(), [&] { impl_->group->broadcast(one, options)->wait(); });
+    collective("broadcasting the parameters", rank(), [&] {
+      impl_->on_group_for(one.front(), [&](auto& group) { return group.broadcast(one, options); })->wait();
+    });
   }
 }
 
@@ -152,12 +199,14 @@ void ProcessGroup::broadcast(std::string& bytes, int root) {
   bytes.assign(reinterpret_cast<const char*>(buffer.data_ptr()), static_cast<size_t>(buffer.numel()));
 }
 
-torch::Tensor ProcessGroup::gather_rows(const torch::Tensor& rows) {
-  // Gloo's all-gather takes equal shapes: every rank pads its rows to the longest, then trims.
+torch::Tensor ProcessGroup::gather_rows(const torch::Tensor& device_rows) {
+  // On the host through Gloo, whose all-gather takes equal shapes: every rank pads its rows to the
+  // longest, then trims.
+  const auto rows = device_rows.cpu();
   auto counts = torch::zeros({world_size()}, torch::kInt64);
   counts[rank()] = rows.size(0);
   std::vector<at::Tensor> one = {counts};
-  collective("gathering the encoded shards", rank(), [&] { impl_->group->allreduce(one)->wait(); });
+  collective("gathering the encoded shards", rank(), [&] { impl_->gloo->allreduce(one)->wait(); });
   const int64_t longest = counts.max().item<int64_t>();
   auto shape = rows.sizes().vec();
   shape[0] = longest;
@@ -166,10 +215,10 @@ torch::Tensor ProcessGroup::gather_rows(const torch::Tensor& rows) {
   std::vector<std::vector<at::Tensor>> gathered(1);
   for (int r = 0; r < world_size(); ++r) gathered[0].push_back(torch::empty_like(padded));
   std::vector<at::Tensor> input = {padded};
-  collective("gathering the encoded shards", rank(), [&] { impl_->group->allgather(gathered, input)->wait(); });
+  collective("gathering the encoded shards", rank(), [&] { impl_->gloo->allgather(gathered, input)->wait(); });
   std::vector<torch::Tensor> parts;
   for (int r = 0; r < world_size(); ++r) parts.push_back(gathered[0][r].slice(0, 0, counts[r].item<int64_t>()));
-  return torch::cat(parts);
+  return torch::cat(parts).to(device_rows.device());
 }
 
 }  // namespace hashrl

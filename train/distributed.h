@@ -1,6 +1,7 @@
 #pragma once
 // Data-parallel training across processes, on PyTorch's own engine: c10d's Gloo process group
-// (TCP, CPU tensors) with a TCPStore rendezvous, as torchrun sets it up. Every rank holds the whole
+// (TCP) with a TCPStore rendezvous, as torchrun sets it up, and c10d's NCCL process group for the
+// CUDA tensors where LibTorch has CUDA and NCCL. Every rank holds the whole
 // model, draws its own triplets, and averages its gradients with the others before each optimiser
 // step, so all ranks take the same step and stay identical (docs/distributed.md). The averaging
 // overlaps the backward pass (gradient_averager.h).
@@ -19,6 +20,10 @@ namespace hashrl {
 struct DistributedOptions {
   int rank = 0;
   int world_size = 1;  // 1: not distributed, nothing is set up
+  int local_rank = 0;  // the rank among this machine's ranks: which of its GPUs this rank uses
+  // Where the ranks' model lives: its CUDA tensors are summed and broadcast with NCCL where this
+  // LibTorch has it (Gloo otherwise), everything else (CPU tensors, bytes) with Gloo.
+  torch::Device device = torch::kCPU;
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
   // How long a collective (or the rendezvous) waits for the other ranks before failing: a rank that
@@ -29,10 +34,15 @@ struct DistributedOptions {
   int restart = 0;
 };
 
-// From torchrun's variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT (and HASHRL_DIST_TIMEOUT,
+// From torchrun's variables RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT (and HASHRL_DIST_TIMEOUT,
 // seconds) and TORCHELASTIC_RESTART_COUNT; world_size 1 when WORLD_SIZE is unset. Throws naming
 // the variable when one is malformed.
 DistributedOptions distributed_from_environment();
+
+// With several GPUs on a machine each local rank takes its own: makes GPU LOCAL_RANK (modulo
+// their number) the current CUDA device, which `cuda` without an index then means. Nothing
+// without CUDA or outside a data-parallel run.
+void use_local_cuda_device(const DistributedOptions& options);
 
 // The seed of what rank `rank` draws at step `step` of a data-parallel run (its triplets, its bits;
 // `stream` tells apart the draws of one step). It depends on nothing else, so a run resumed at any

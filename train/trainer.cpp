@@ -93,6 +93,7 @@ Trainer::Trainer(Config config, std::string out_dir, DistributedOptions distribu
   eval_ = settings.eval;
   optim_ = settings.optim;
   torch::manual_seed(train_.seed);
+  use_local_cuda_device(distributed);  // before anything is put on `cuda`
   data_ = load_data(ConfigSection(config_, "data"));
   env_ = make_env(env_kind(config_), config_, data_);
   agent_ = make_agent(config_, env_->spec());
@@ -104,6 +105,7 @@ Trainer::Trainer(Config config, std::string out_dir, DistributedOptions distribu
   parameters_ = trainable.all();
   config_.check_all_used();
   if (distributed.world_size > 1) {
+    distributed.device = env_->spec().device;
     group_ = std::make_unique<ProcessGroup>(distributed);
     group_->broadcast(parameters_);  // the same seed builds the same model; this makes sure of it
     averager_ = std::make_unique<GradientAverager>(*group_, parameters_);
