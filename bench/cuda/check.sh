@@ -6,7 +6,6 @@ exec > >(tee "$OUT/log.txt") 2>&1
 start=$(date +%s); stamp() { echo "=== $(( $(date +%s) - start )) s: $*"; }
 stamp prepare
 source bench/cuda/prepare
-# PyTorch 2 ships fmt 12's headers, which come first on the include path: header-only, not Debian's libfmt 9.
 nvidia-smi -L; nproc; g++ --version | head -1
 stamp configure
 cmake -S . -B build-cuda -G Ninja $HASHRL_CUDA_CMAKE_ARGS -DHASHRL_BUILD_PYTHON=OFF -DHASHRL_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
