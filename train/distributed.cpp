@@ -155,9 +155,10 @@ ProcessGroup::~ProcessGroup() = default;
 
 namespace {
 
-class GlooSum : public ProcessGroup::PendingSum {
+// A sum started on Gloo or NCCL: wait() waits for it, its failure named as ours.
+class C10dSum : public ProcessGroup::PendingSum {
  public:
-  GlooSum(c10::intrusive_ptr<c10d::Work> work, int rank) : work_(std::move(work)), rank_(rank) {}
+  C10dSum(c10::intrusive_ptr<c10d::Work> work, int rank) : work_(std::move(work)), rank_(rank) {}
   void wait() override {
     collective("averaging the gradients", rank_, [&] { work_->wait(); });
   }
@@ -175,7 +176,7 @@ std::unique_ptr<ProcessGroup::PendingSum> ProcessGroup::start_sum(torch::Tensor 
   collective("averaging the gradients", rank(), [&] {
     work = impl_->on_group_for(one.front(), [&](auto& group) { return group.allreduce(one); });
   });
-  return std::make_unique<GlooSum>(std::move(work), rank());
+  return std::make_unique<C10dSum>(std::move(work), rank());
 }
 
 void ProcessGroup::broadcast(const std::vector<torch::Tensor>& tensors, int root) {
