@@ -191,6 +191,12 @@ TEST_CASE("distributed settings come from torchrun's variables, and a malformed 
   CHECK(options.rank == 1);
   CHECK(options.master_port == 12345);
   CHECK(options.restart == 0);
+  CHECK(options.local_rank == 0);
+  ::setenv("LOCAL_RANK", "1", 1);  // which of the machine's GPUs the rank takes
+  CHECK(distributed_from_environment().local_rank == 1);
+  ::setenv("LOCAL_RANK", "x", 1);
+  CHECK_THROWS_WITH(distributed_from_environment(), Catch::Contains("LOCAL_RANK='x'"));
+  ::unsetenv("LOCAL_RANK");
   ::setenv("TORCHELASTIC_RESTART_COUNT", "1", 1);
   CHECK(distributed_from_environment().restart == 1);
   ::unsetenv("TORCHELASTIC_RESTART_COUNT");
