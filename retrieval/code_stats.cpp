@@ -26,6 +26,12 @@ struct RowHash {
 
 }  // namespace
 
+int64_t code_capacity(int64_t items, int64_t bits) {
+  // 2^bits overflows from 63 bits on, where no database comes near it anyway.
+  if (bits >= 62) return items;
+  return std::min(items, int64_t{1} << bits);
+}
+
 CodeStats code_stats(const torch::Tensor& codes) {
   const auto packed = pack_codes(codes, "codes");
   CodeStats stats;
@@ -42,7 +48,7 @@ CodeStats code_stats(const torch::Tensor& codes) {
   stats.bit_mean_min = means.min().item<double>();
   stats.bit_mean_max = means.max().item<double>();
   stats.constant_bits = ((means < 0.01) | (means > 0.99)).sum().item<int64_t>();
-  stats.collapsed = stats.distinct * 100 < stats.items || stats.constant_bits * 2 > stats.bits;
+  stats.collapsed = stats.distinct * 100 < code_capacity(stats.items, stats.bits) || stats.constant_bits * 2 > stats.bits;
   return stats;
 }
 

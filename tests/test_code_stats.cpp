@@ -33,6 +33,20 @@ TEST_CASE("code statistics count distinct codes and constant bits, and flag a co
   stuck.slice(1, 16, 17).copy_(varied.slice(1, 16, 17));
   CHECK_FALSE(code_stats(stuck).collapsed);  // 16 of 32: not more than half
 
+  // Short codes cannot be all distinct: the threshold is 1% of min(items, 2^bits), so 128 codes of
+  // 12 bits for 49,000 items (a healthy CIFAR-10 run's) are not a collapse, 40 are (the threshold is 40.96).
+  CHECK(code_capacity(49000, 12) == 4096);
+  CHECK(code_capacity(49000, 48) == 49000);
+  CHECK(code_capacity(49000, 64) == 49000);
+  const auto twelve = at::randint(0, 2, {128, 12}, gen).to(torch::kUInt8);
+  const auto short_healthy = code_stats(twelve.index_select(0, at::randint(0, 128, {49000}, gen)));
+  CHECK(short_healthy.distinct > 40);
+  CHECK(short_healthy.distinct < 490);  // under the old threshold (1% of the items), which misfired
+  CHECK_FALSE(short_healthy.collapsed);
+  const auto short_few = code_stats(twelve.slice(0, 0, 40).index_select(0, at::randint(0, 40, {49000}, gen)));
+  CHECK(short_few.distinct <= 40);
+  CHECK(short_few.collapsed);
+
   const auto json = to_json(healthy);
   CHECK(json["distinct_codes"] == 5000);
   CHECK(json["collapsed"] == false);
