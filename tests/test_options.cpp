@@ -127,8 +127,8 @@ TEST_CASE("a hasher built in code from its options is the one a config builds") 
 
 TEST_CASE("a config-built component starts from its options struct's defaults") {
   const Config empty;
-  const VggOptions vgg;
-  CHECK(vgg_keys().docs()[0].fallback == "1");  // width, from VggOptions' own default
+  CHECK(VggOptions().width() == 1.0);
+  CHECK(vgg_keys().docs()[0].fallback == "1");  // width: the key table shows VggOptions' own default
   const auto reward = CodeRewardOptions::from_config(ConfigSection(empty, "reward"));
   CHECK(reward.scoring().codes() == CodeRewardOptions().scoring().codes());
   CHECK(reward.miner() == CodeRewardOptions().miner());
