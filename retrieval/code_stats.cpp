@@ -27,8 +27,8 @@ struct RowHash {
 }  // namespace
 
 int64_t code_capacity(int64_t items, int64_t bits) {
-  // 2^bits overflows from 63 bits on, where no database comes near it anyway.
-  if (bits >= 62) return items;
+  // 2^63 and up do not fit in int64_t; no database comes near them anyway.
+  if (bits >= 63) return items;
   return std::min(items, int64_t{1} << bits);
 }
 

@@ -37,6 +37,7 @@ TEST_CASE("code statistics count distinct codes and constant bits, and flag a co
   // 12 bits for 49,000 items (a healthy CIFAR-10 run's) are not a collapse, 40 are (the threshold is 40.96).
   CHECK(code_capacity(49000, 12) == 4096);
   CHECK(code_capacity(49000, 48) == 49000);
+  CHECK(code_capacity(int64_t{1} << 62, 62) == int64_t{1} << 62);
   CHECK(code_capacity(49000, 64) == 49000);
   const auto twelve = at::randint(0, 2, {128, 12}, gen).to(torch::kUInt8);
   const auto short_healthy = code_stats(twelve.index_select(0, at::randint(0, 128, {49000}, gen)));
