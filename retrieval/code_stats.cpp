@@ -48,7 +48,8 @@ CodeStats code_stats(const torch::Tensor& codes) {
   stats.bit_mean_min = means.min().item<double>();
   stats.bit_mean_max = means.max().item<double>();
   stats.constant_bits = ((means < 0.01) | (means > 0.99)).sum().item<int64_t>();
-  stats.collapsed = stats.distinct * 100 < code_capacity(stats.items, stats.bits) || stats.constant_bits * 2 > stats.bits;
+  stats.collapsed =
+      stats.distinct * 100 < code_capacity(stats.items, stats.bits) || stats.constant_bits * 2 > stats.bits;
   return stats;
 }
 
