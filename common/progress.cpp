@@ -17,13 +17,15 @@ std::string format_duration(double seconds) {
 
 }  // namespace
 
-Progress::Progress(std::string label, int64_t total, std::string unit, std::FILE* out)
+Progress::Progress(std::string label, int64_t total, std::string unit, std::FILE* out, int64_t first)
     : label_(std::move(label)),
       unit_(std::move(unit)),
       total_(total),
+      first_(first),
       out_(out),
       // HASHRL_PROGRESS=plain forces plain lines, e.g. under a terminal recorder.
       interactive_(isatty(fileno(out)) && !std::getenv("HASHRL_PROGRESS")),
+      last_done_(first),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
@@ -48,18 +50,23 @@ void Progress::update(int64_t done, const std::string& note) {
 void Progress::finish(const std::string& note) {
   if (finished_) return;
   finished_ = true;
-  draw(total_ > 0 ? std::max(last_done_, total_) : last_done_, note, true);
+  draw(last_done_, note, true);
+}
+
+std::string progress_line(const std::string& label, const std::string& unit, int64_t first, int64_t done,
+                          int64_t total, double elapsed, bool final, const std::string& note) {
+  const double rate = elapsed > 0 ? (done - first) / elapsed : 0.0;
+  const double eta = rate > 0 && total > done ? (total - done) / rate : 0.0;
+  std::string line = fmt::format("{} {}/{} {}", label, done, total, unit);
+  if (total > 0) line += fmt::format(" ({:3.0f}%)", 100.0 * done / total);
+  line += fmt::format(" | {:.1f} {}/s | {} elapsed", rate, unit, format_duration(elapsed));
+  if (!final) line += fmt::format(", ETA {}", format_duration(eta));
+  if (!note.empty()) line += " | " + note;
+  return line;
 }
 
 void Progress::draw(int64_t done, const std::string& note, bool final) {
-  const double elapsed = elapsed_seconds();
-  const double rate = elapsed > 0 ? done / elapsed : 0.0;
-  const double eta = rate > 0 && total_ > done ? (total_ - done) / rate : 0.0;
-  std::string line = fmt::format("{} {}/{} {}", label_, done, total_, unit_);
-  if (total_ > 0) line += fmt::format(" ({:3.0f}%)", 100.0 * done / total_);
-  line += fmt::format(" | {:.1f} {}/s | {} elapsed", rate, unit_, format_duration(elapsed));
-  if (!final) line += fmt::format(", ETA {}", format_duration(eta));
-  if (!note.empty()) line += " | " + note;
+  const std::string line = progress_line(label_, unit_, first_, done, total_, elapsed_seconds(), final, note);
   if (interactive_)
     fmt::print(out_, "\r\033[K{}{}", line, final ? "\n" : "");
   else

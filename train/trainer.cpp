@@ -247,9 +247,9 @@ void Trainer::train_until(int64_t steps) {
   const int64_t rows_per_step = env_->spec().num_rows();
   // Rank 0 draws the progress line; the others would only interleave with it.
   static std::FILE* const nowhere = std::fopen("/dev/null", "w");
-  Progress progress("train", steps, "step", writes() ? stderr : nowhere);
-  const auto start = Clock::now();
   const int64_t first_step = step_;
+  Progress progress("train", steps, "step", writes() ? stderr : nowhere, first_step);
+  const auto start = Clock::now();
   last_checkpoint_ = start;
   double recent_reward = 0, curve_seconds = 0;  // steps/s leaves the curve's evaluations out
   while (step_ < steps) {
