@@ -2,6 +2,7 @@
 
 #include <boost/crc.hpp>
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,6 +69,30 @@ void sync_directory(const std::string& dir) {
   const int err = errno;
   ::close(fd);
   if (synced != 0) fail("cannot flush directory '{}': {}", dir, std::strerror(err));
+}
+
+namespace {
+
+// nftw's callback has no user pointer, and an exception must not cross glibc's frames: the first
+// failure is kept here and the walk stopped.
+thread_local std::string remove_failure;
+
+int remove_entry(const char* path, const struct stat*, int, struct FTW*) {
+  if (std::remove(path) == 0 || errno == ENOENT) return 0;
+  remove_failure = fmt::format("cannot remove '{}': {}", path, std::strerror(errno));
+  return 1;
+}
+
+}  // namespace
+
+void remove_tree(const std::string& path) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0 && errno == ENOENT) return;
+  remove_failure.clear();
+  // FTW_DEPTH: a folder's entries before the folder; FTW_PHYS: a link is removed, not followed.
+  if (::nftw(path.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+    fail("{}", remove_failure.empty() ? fmt::format("cannot remove '{}': {}", path, std::strerror(errno))
+                                      : remove_failure);
 }
 
 }  // namespace hashrl

@@ -1,5 +1,6 @@
 #include "support.h"
 
+#include "hashrl/common/files.h"
 #include "paths.h"
 
 #include <unistd.h>
@@ -23,8 +24,10 @@ const std::filesystem::path& scratch_root() {
                                           ("hashrl-test-" + std::to_string(::getpid())));
     if (!std::getenv("HASHRL_KEEP_TEST_FILES"))
       std::atexit([] {
-        std::error_code ignored;
-        std::filesystem::remove_all(scratch_root(), ignored);
+        try {
+          remove_tree(scratch_root().string());
+        } catch (const std::exception&) {  // a leftover in the temp dir is not worth failing a test for
+        }
       });
     return dir;
   }();
@@ -35,7 +38,7 @@ const std::filesystem::path& scratch_root() {
 
 std::string scratch_dir(const std::string& name) {
   const auto dir = scratch_root() / name;
-  std::filesystem::remove_all(dir);
+  remove_tree(dir.string());
   std::filesystem::create_directories(dir);
   return dir.string();
 }

@@ -49,7 +49,7 @@ nlohmann::json run_one(const Config& config, const std::string& dir, const std::
     report["reused"] = true;
     return report;
   }
-  if (!same) fs::remove_all(dir);  // another config (or nothing): start afresh
+  if (!same) remove_tree(dir);  // another config (or nothing): start afresh
   fs::create_directories(dir);
   write_file_atomic(identity_path, identity);
   Trainer trainer(config, dir);

@@ -17,6 +17,11 @@ echo "ninja exit $?"; grep -E "error:|FAILED" "$OUT/build.log" | sort | uniq | h
 [ -x build-cuda/hashrl ] || exit 1
 B=build-cuda/hashrl
 $B --version
+# The suspected cause of the test binary's crashes there: libstdc++'s filesystem code, linked
+# statically into LibTorch and exported from it (pytorch/pytorch#133437; common/files.h).
+torch_cpu="$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so"))')"
+echo "std::filesystem symbols libtorch_cpu.so exports: $(nm -D --defined-only "$torch_cpu" | c++filt | grep -c 'std::filesystem')"
+nm -D --defined-only "$torch_cpu" | c++filt | grep 'std::filesystem' | grep -E 'recursive_directory_iterator|remove_all' | head -4
 stamp "synthetic on cuda"
 $B train --config tests/synthetic.ini --set env.device=cuda --set train.steps=50 --out /tmp/r1 2>&1 | tail -2
 stamp "main job's config on cuda, 1000 steps"
