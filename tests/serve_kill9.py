@@ -8,9 +8,12 @@ Trains the small synthetic run (tests/synthetic.ini, seconds), serves it with a 
 so that kills also land while the log is folded into the snapshot, and in each round posts from
 four threads until the server is killed at a random moment. Standard library only.
 """
+import atexit
 import json
+import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +25,8 @@ import urllib.request
 binary, source = sys.argv[1], sys.argv[2]
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 4
 work = tempfile.mkdtemp(prefix="hashrl-kill9-")
+if not os.environ.get("HASHRL_KEEP_TEST_FILES"):  # as the C++ tests: set it to look at a failure
+    atexit.register(shutil.rmtree, work, True)
 run = work + "/run"
 subprocess.run([binary, "train", "--config", source + "/tests/synthetic.ini", "--set", "train.steps=5",
                 "--set", "policy.hidden=16",

@@ -232,6 +232,9 @@ TEST_CASE("serve bounds connections and closes idle ones", "[fashion][serve]") {
 }
 
 TEST_CASE("hashrl serve binds to loopback and stops cleanly on SIGTERM and SIGINT", "[fashion][serve]") {
+  // Made here, not in the forked children: each would train its own copy in a scratch folder of its
+  // own, which nothing removes (a child execs hashrl and never runs the exit handlers).
+  const std::string& run = fashion_run();
   for (const int signal : {SIGTERM, SIGINT}) {
     int out[2];
     REQUIRE(::pipe(out) == 0);
@@ -239,7 +242,7 @@ TEST_CASE("hashrl serve binds to loopback and stops cleanly on SIGTERM and SIGIN
     if (child == 0) {
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
-      ::execl(paths::kBinary, paths::kBinary, "--threads", "1", "serve", "--run", fashion_run().c_str(), "--port", "0",
+      ::execl(paths::kBinary, paths::kBinary, "--threads", "1", "serve", "--run", run.c_str(), "--port", "0",
               static_cast<char*>(nullptr));
       ::_exit(127);
     }
