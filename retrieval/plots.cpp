@@ -46,8 +46,10 @@ std::vector<std::string> plot_metrics(const RetrievalMetrics& m, const std::stri
   const std::string title = o.title.empty() ? fmt::format("{} bits", m.code_length) : o.title;
   std::string pr = "# radius precision recall\n";
   for (const auto& p : m.pr_curve) pr += fmt::format("{} {} {}\n", p.radius, p.precision, p.recall);
-  std::string pk = "# k precision\n";
-  for (const auto& [k, p] : m.precision_at_k) pk += fmt::format("{} {}\n", k, p);
+  std::string pk = "# k precision precision_tie_aware\n";
+  for (size_t i = 0; i < m.precision_at_k.size(); ++i)
+    pk += fmt::format("{} {} {}\n", m.precision_at_k[i].first, m.precision_at_k[i].second,
+                      m.precision_at_k_tie_aware[i].second);
   write_file_atomic(dir + "/pr_curve.dat", pr);
   write_file_atomic(dir + "/precision_at_k.dat", pk);
 
@@ -58,7 +60,8 @@ std::vector<std::string> plot_metrics(const RetrievalMetrics& m, const std::stri
                   "set xrange [0:1]\nplot '" + dir + "/pr_curve.dat' using 3:2 with linespoints title 'hashrl'\n");
   run_gnuplot(dir + "/precision_at_k.gp",
               header(o, pk_image, "Precision@k, " + title, "k (top retrieved)", "precision") +
-                  "plot '" + dir + "/precision_at_k.dat' using 1:2 with linespoints title 'hashrl'\n");
+                  "plot '" + dir + "/precision_at_k.dat' using 1:3 with linespoints title 'tie-aware', '" + dir +
+                  "/precision_at_k.dat' using 1:2 with linespoints title 'ties by database index'\n");
   return {pr_image, pk_image};
 }
 

@@ -16,13 +16,18 @@ namespace {
 struct Sums {
   double ap = 0, ap_tie = 0, ap_k = 0, p_radius = 0, r_radius = 0;
   int64_t evaluated = 0, no_relevant = 0, empty_radius = 0;
-  std::vector<double> p_at, pr_p, pr_r;
+  struct AtK {
+    double index_order = 0, tie_aware = 0;
+  };
+  std::vector<AtK> p_at;  // precision@k, per k
+  std::vector<double> pr_p, pr_r;
 
-  Sums(size_t ks, size_t radii) : p_at(ks, 0.0), pr_p(radii, 0.0), pr_r(radii, 0.0) {}
+  Sums(size_t ks, size_t radii) : p_at(ks), pr_p(radii, 0.0), pr_r(radii, 0.0) {}
   void add(const Sums& o) {
     ap += o.ap, ap_tie += o.ap_tie, ap_k += o.ap_k, p_radius += o.p_radius, r_radius += o.r_radius;
     evaluated += o.evaluated, no_relevant += o.no_relevant, empty_radius += o.empty_radius;
-    for (size_t i = 0; i < p_at.size(); ++i) p_at[i] += o.p_at[i];
+    for (size_t i = 0; i < p_at.size(); ++i)
+      p_at[i].index_order += o.p_at[i].index_order, p_at[i].tie_aware += o.p_at[i].tie_aware;
     for (size_t i = 0; i < pr_p.size(); ++i) pr_p[i] += o.pr_p[i], pr_r[i] += o.pr_r[i];
   }
 };
@@ -87,16 +92,30 @@ std::vector<double> harmonic_numbers(int64_t n) {
   return h;
 }
 
-// How many relevant items rank within the first `top` (1 <= top <= database), once
-// s.ranked_places holds them in rank order: those of the distances before the one holding rank
-// `top`, and those of that distance whose place is below the cut.
-int64_t relevant_within(const Scratch& s, int64_t q, int64_t top) {
+// The distance whose items hold rank `top` (1 <= top <= database): the last one whose ranks begin
+// before it, never an empty one (an empty distance begins where the next one does).
+int64_t distance_at_rank(const Scratch& s, int64_t q, int64_t top) {
   const auto after = std::upper_bound(s.start.begin(), s.start.begin() + q + 1, top - 1);
-  const int64_t d = (after - s.start.begin()) - 1;  // the last distance whose ranks begin before `top`
+  return (after - s.start.begin()) - 1;
+}
+
+// How many relevant items rank within the first `top`, once s.ranked_places holds them in rank
+// order: those of the distances before the one holding rank `top`, and those of that distance
+// whose place is below the cut.
+int64_t relevant_within(const Scratch& s, int64_t q, int64_t top) {
+  const int64_t d = distance_at_rank(s, q, top);
   const uint32_t cut = static_cast<uint32_t>(top - s.start[d]);
   const uint32_t* first = s.ranked_places.data() + s.bucket_begin[d];
   const uint32_t* last = s.ranked_places.data() + s.bucket_begin[d + 1];
   return s.bucket_begin[d] + (std::lower_bound(first, last, cut) - first);
+}
+
+// The same in expectation over random orders within each distance: the cut takes its distance's
+// relevant items in proportion to the share of that distance's items it takes.
+double expected_relevant_within(const Scratch& s, int64_t q, int64_t top) {
+  const int64_t d = distance_at_rank(s, q, top);
+  return static_cast<double>(s.bucket_begin[d]) +
+         static_cast<double>(top - s.start[d]) * static_cast<double>(s.relevant[d]) / static_cast<double>(s.count[d]);
 }
 
 void score_query(Scratch& s, int64_t q, int64_t n, const std::vector<double>& harmonic,
@@ -165,7 +184,8 @@ void score_query(Scratch& s, int64_t q, int64_t n, const std::vector<double>& ha
   if (in_top_k > 0) sums.ap_k += ap_k / in_top_k;
   for (size_t i = 0; i < options.precision_at.size(); ++i) {
     const int64_t top = std::min(options.precision_at[i], n);
-    sums.p_at[i] += static_cast<double>(relevant_within(s, q, top)) / top;
+    sums.p_at[i].index_order += static_cast<double>(relevant_within(s, q, top)) / top;
+    sums.p_at[i].tie_aware += expected_relevant_within(s, q, top) / top;
   }
 }
 
@@ -221,8 +241,10 @@ RetrievalMetrics evaluate_retrieval(const PackedBits& qc, const PackedBits& ql, 
   m.map_at_k = options.topk > 0 ? sums.ap_k / n : 0.0;
   m.precision_within_radius = sums.p_radius / n;
   m.recall_within_radius = sums.r_radius / n;
-  for (size_t i = 0; i < options.precision_at.size(); ++i)
-    m.precision_at_k.emplace_back(options.precision_at[i], sums.p_at[i] / n);
+  for (size_t i = 0; i < options.precision_at.size(); ++i) {
+    m.precision_at_k.emplace_back(options.precision_at[i], sums.p_at[i].index_order / n);
+    m.precision_at_k_tie_aware.emplace_back(options.precision_at[i], sums.p_at[i].tie_aware / n);
+  }
   for (int64_t d = 0; d <= qc.bits; ++d) m.pr_curve.push_back({d, sums.pr_p[d] / n, sums.pr_r[d] / n});
   return m;
 }

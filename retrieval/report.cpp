@@ -23,6 +23,7 @@ nlohmann::json to_json(const RetrievalMetrics& m) {
     j["map_at_k"] = m.map_at_k;
   }
   for (const auto& [k, p] : m.precision_at_k) j["precision_at_k"][std::to_string(k)] = p;
+  for (const auto& [k, p] : m.precision_at_k_tie_aware) j["precision_at_k_tie_aware"][std::to_string(k)] = p;
   j["radius"] = m.radius;
   j["precision_within_radius"] = m.precision_within_radius;
   j["recall_within_radius"] = m.recall_within_radius;
@@ -44,7 +45,9 @@ std::string to_text(const RetrievalMetrics& m) {
   if (m.topk > 0) out += fmt::format("  MAP@{:<20} {:.4f}\n", m.topk, m.map_at_k);
   out += fmt::format("  precision, radius {}      {:.4f}  ({} queries found nothing within it)\n", m.radius,
                      m.precision_within_radius, m.queries_empty_within_radius);
-  for (const auto& [k, p] : m.precision_at_k) out += fmt::format("  precision@{:<14} {:.4f}\n", k, p);
+  for (size_t i = 0; i < m.precision_at_k.size(); ++i)
+    out += fmt::format("  precision@{:<14} {:.4f}  (tie-aware {:.4f})\n", m.precision_at_k[i].first,
+                       m.precision_at_k[i].second, m.precision_at_k_tie_aware[i].second);
   return out;
 }
 

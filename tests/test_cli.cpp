@@ -83,6 +83,9 @@ TEST_CASE("hashrl eval scores .npy codes and names the file at fault") {
   const auto [status, out] = test::run_hashrl("eval " + files + " --json --plots " + dir + "/plots");
   CHECK(status == 0);
   CHECK(out.find("\"map\": 0.8333") != std::string::npos);
+  CHECK(out.find("\"precision_at_k_tie_aware\"") != std::string::npos);
+  // k, precision by index order, tie-aware: the first place holds either item at distance 0.
+  CHECK_THAT(read_file(dir + "/plots/precision_at_k.dat"), Catch::Contains("\n1 1 0.5\n"));
   for (const char* plot : {"/plots/pr_curve.png", "/plots/precision_at_k.png"}) {
     INFO(plot);
     CHECK(std::filesystem::exists(dir + plot));

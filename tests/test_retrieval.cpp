@@ -48,6 +48,11 @@ TEST_CASE("MAP orders ties by database index and reports the tie-aware expectati
   CHECK(m.precision_at_k[1].second == Approx(0.5));
   CHECK(m.precision_at_k[2].second == Approx(2.0 / 3));
   CHECK(m.precision_at_k[3].second == Approx(0.5));  // k beyond the database: 2 of all 4
+  // Tie-aware: the first place goes to either item at distance 0, relevant with probability 1/2.
+  CHECK(m.precision_at_k_tie_aware[0].second == Approx(0.5));
+  CHECK(m.precision_at_k_tie_aware[1].second == Approx(0.5));
+  CHECK(m.precision_at_k_tie_aware[2].second == Approx(2.0 / 3));
+  CHECK(m.precision_at_k_tie_aware[3].second == Approx(0.5));
   CHECK(m.precision_within_radius == Approx(0.5));   // radius 2 retrieves all 4
   CHECK(m.pr_curve[0].precision == Approx(0.5));
   CHECK(m.pr_curve[0].recall == Approx(0.5));
@@ -74,22 +79,34 @@ TEST_CASE("tie order changes MAP but not the tie-aware MAP") {
   CHECK(a.map_tie_aware == Approx(b.map_tie_aware));
 }
 
-TEST_CASE("tie-aware MAP equals the mean over every order within ties") {
-  // 6 database items, all at distance 1 or 3 from the query, 3 relevant: average AP over all
-  // permutations of the database (which permute within ties) by brute force.
+TEST_CASE("tie-aware MAP and precision@k equal the means over every order within ties") {
+  // 6 database items, all at distance 1 or 3 from the query, 3 relevant: average AP and P@k over
+  // all permutations of the database (which permute within ties) by brute force.
   const auto qc = codes({{0, 0, 0}});
   const auto dc = codes({{1, 0, 0}, {1, 1, 1}, {0, 1, 0}, {0, 0, 1}, {1, 1, 1}, {1, 0, 0}});
   const auto ql = torch::tensor({0}, torch::kInt64);
   const auto dl = torch::tensor({0, 0, 1, 0, 1, 1}, torch::kInt64);
+  EvalOptions options;
+  options.precision_at = {1, 2, 3, 4, 5, 6};
   std::vector<int64_t> perm = {0, 1, 2, 3, 4, 5};
   double total = 0;
+  std::vector<double> p_at(6, 0.0);
   int count = 0;
   do {
     const auto order = torch::tensor(perm, torch::kInt64);
-    total += evaluate_retrieval(qc, ql, dc.index_select(0, order), dl.index_select(0, order)).map;
+    const auto m = evaluate_retrieval(qc, ql, dc.index_select(0, order), dl.index_select(0, order), options);
+    total += m.map;
+    for (size_t k = 0; k < p_at.size(); ++k) p_at[k] += m.precision_at_k[k].second;
     ++count;
   } while (std::next_permutation(perm.begin(), perm.end()));
-  CHECK(evaluate_retrieval(qc, ql, dc, dl).map_tie_aware == Approx(total / count));
+  const auto m = evaluate_retrieval(qc, ql, dc, dl, options);
+  CHECK(m.map_tie_aware == Approx(total / count));
+  for (size_t k = 0; k < p_at.size(); ++k) {
+    INFO("precision@" << k + 1);
+    CHECK(m.precision_at_k_tie_aware[k].second == Approx(p_at[k] / count));
+  }
+  // Distance 1 holds items 0, 2, 3, 5 (relevant: 0, 3): the first two places take one on average.
+  CHECK(m.precision_at_k_tie_aware[1].second == Approx(0.5));
 }
 
 TEST_CASE("multi-label relevance: sharing any label, and queries with no relevant item are left out") {

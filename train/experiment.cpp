@@ -232,7 +232,9 @@ nlohmann::json run_experiment(const ExperimentPlan& plan, const std::string& out
         results.push_back({{"method", method.name}, {"code_length", q}, {"seed", seed}, {"run", name},
                            {"map", metrics["map"]}, {"map_tie_aware", metrics["map_tie_aware"]},
                            {"precision_within_radius", metrics["precision_within_radius"]},
-                           {"precision_at_k", metrics["precision_at_k"]}, {"steps", report["run"]["steps"]},
+                           {"precision_at_k", metrics["precision_at_k"]},
+                           {"precision_at_k_tie_aware", metrics.value("precision_at_k_tie_aware", nlohmann::json())},
+                           {"steps", report["run"]["steps"]},
                            {"seconds", seconds}, {"reused", report["reused"]},
                            {"database_codes", report.value("database_codes", nlohmann::json())}});
         std::cout << fmt::format("{}: MAP {:.4f} (tie-aware), precision within radius 2 {:.4f}, {:.0f} s", label,
