@@ -11,12 +11,14 @@
 namespace hashrl {
 namespace {
 
+// noenhanced: enhanced text reads '@' and '_' as markup, which turned "Precision@k" into
+// "Precisionk" and would set a method named drlih_cpu as a subscript.
 std::string terminal(const PlotOptions& o) {
   switch (o.format) {
     case PlotFormat::kPng:
-      return "pngcairo size 800,600";
+      return "pngcairo size 800,600 noenhanced";
     case PlotFormat::kSvg:
-      return "svg size 800,600";
+      return "svg size 800,600 noenhanced";
   }
   fail("plot format {} is not one of png, svg", static_cast<int>(o.format));
 }

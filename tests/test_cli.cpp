@@ -93,6 +93,7 @@ TEST_CASE("hashrl eval scores .npy codes and names the file at fault") {
   }
   CHECK(test::run_hashrl("eval " + files + " --plots " + dir + "/svg --plot-format svg").first == 0);
   CHECK(std::filesystem::exists(dir + "/svg/pr_curve.svg"));
+  CHECK_THAT(read_file(dir + "/svg/precision_at_k.svg"), Catch::Contains("Precision@k"));  // '@' is not markup
 
   save_npy(dir + "/d3.npy", torch::tensor({{0, 0, 1}, {1, 1, 1}, {0, 1, 1}, {0, 0, 1}}, torch::kUInt8));
   auto [s1, o1] = test::run_hashrl("eval --query-codes " + dir + "/q.npy --db-codes " + dir + "/d3.npy --query-labels " +
