@@ -4,12 +4,9 @@
 #include <utility>
 
 #include "hashrl/common/config.h"
+#include "scratch.h"
 
 namespace hashrl::test {
-
-// A fresh, empty folder under the system temp dir, unique to this process and `name`; removed with
-// the rest of the process's scratch folders when it exits (HASHRL_KEEP_TEST_FILES=1 keeps them).
-std::string scratch_dir(const std::string& name);
 
 void write_bytes(const std::string& path, const std::string& bytes);
 

@@ -1,13 +1,10 @@
 #include "fuzz_service.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
-#include "hashrl/common/files.h"
 #include "hashrl/train/trainer.h"
+#include "scratch.h"
 
 namespace hashrl::fuzz {
 namespace {
@@ -27,24 +24,8 @@ void write_idx(const std::string& dir, const std::string& prefix, uint32_t n) {
   std::ofstream(dir + "/" + prefix + "-labels-idx1-ubyte", std::ios::binary) << labels;
 }
 
-// The run's folder, removed when the fuzzer exits normally (its time is up); after a crash it stays.
-const std::filesystem::path& fuzz_root() {
-  static const auto* root = [] {
-    auto* dir = new std::filesystem::path(std::filesystem::temp_directory_path() /
-                                          ("hashrl-fuzz-" + std::to_string(::getpid())));
-    std::atexit([] {
-      try {
-        remove_tree(fuzz_root().string());
-      } catch (const std::exception&) {  // a leftover in the temp dir is not worth a failed run
-      }
-    });
-    return dir;
-  }();
-  return *root;
-}
-
 std::string make_run() {
-  const auto& root = fuzz_root();
+  const std::filesystem::path root = test::scratch_dir("fuzz-service");  // removed when the fuzzer exits
   std::filesystem::create_directories(root / "data");
   write_idx((root / "data").string(), "train", 100);
   write_idx((root / "data").string(), "t10k", 30);
