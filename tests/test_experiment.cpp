@@ -1,8 +1,11 @@
 // hashrl experiment (issue 8): the table, reused runs, and the group size at each code length.
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "hashrl/common/files.h"
 #include "hashrl/train/experiment.h"
@@ -122,4 +125,25 @@ TEST_CASE("an experiment plots each method's learning curve, its seeds averaged"
   CHECK_THAT(data, Catch::StartsWith("# drlih\n2 "));
   CHECK_THAT(data, Catch::Contains("\n4 "));
   CHECK(data.find("lsh") == std::string::npos);
+}
+
+TEST_CASE("Ctrl-C stops hashrl experiment with the run in progress checkpointed, and the rerun resumes it") {
+  const auto dir = test::scratch_dir("experiment-interrupted");
+  std::ofstream(dir + "/synthetic.ini") << test::synthetic_config(8, 4, 4).to_ini();
+  // More steps than any machine gets through before the signal lands, however loaded.
+  std::ofstream(dir + "/experiment.ini") << "[experiment]\ncode_lengths = 8\nmethods = drlih\nplots = false\n"
+                                            "[method.drlih]\nconfig = synthetic.ini\nset = train.steps=100000000\n";
+  const std::vector<std::string> command = {"--threads", "1", "experiment", "--config", dir + "/experiment.ini",
+                                            "--out", dir + "/out"};
+  for (const std::string started : {"drlih-8b-s0: training", "drlih-8b-s0: resuming"}) {
+    test::HashrlProcess experiment(command);
+    REQUIRE(experiment.wait_for(started));  // printed once the signal is caught
+    experiment.signal(SIGINT);
+    const int status = experiment.wait();
+    INFO(experiment.output());
+    CHECK(status == 1);
+    CHECK_THAT(experiment.output(), Catch::Contains("interrupted at step") &&
+                                        Catch::Contains("run the same hashrl experiment command again"));
+    CHECK(std::filesystem::exists(dir + "/out/runs/drlih-8b-s0/checkpoint.pt"));
+  }
 }

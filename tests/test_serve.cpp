@@ -6,8 +6,6 @@
 #include <atomic>
 #include <csignal>
 #include <thread>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "hashrl/common/npy.h"
 #include "hashrl/data/image_decode.h"
@@ -232,37 +230,20 @@ TEST_CASE("serve bounds connections and closes idle ones", "[fashion][serve]") {
 }
 
 TEST_CASE("hashrl serve binds to loopback and stops cleanly on SIGTERM and SIGINT", "[fashion][serve]") {
-  // Made here, not in the forked children: each would train its own copy in a scratch folder of its
-  // own, which nothing removes (a child execs hashrl and never runs the exit handlers).
+  // Made here, not in the child: it would train its own copy in a scratch folder of its own,
+  // which nothing removes (a child execs hashrl and never runs the exit handlers).
   const std::string& run = fashion_run();
   for (const int signal : {SIGTERM, SIGINT}) {
-    int out[2];
-    REQUIRE(::pipe(out) == 0);
-    const pid_t child = ::fork();
-    if (child == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      ::close(out[0]);
-      ::execl(paths::kBinary, paths::kBinary, "--threads", "1", "serve", "--run", run.c_str(), "--port", "0",
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string text;
-    char c;
-    while (text.find("(Ctrl-C stops)") == std::string::npos && ::read(out[0], &c, 1) == 1) text += c;
-    INFO(text);
-    const auto at = text.find("http://127.0.0.1:");
+    test::HashrlProcess serve({"--threads", "1", "serve", "--run", run, "--port", "0"});
+    REQUIRE(serve.wait_for("(Ctrl-C stops)"));
+    INFO(serve.output());
+    const auto at = serve.output().find("http://127.0.0.1:");
     REQUIRE(at != std::string::npos);
-    const auto port = static_cast<uint16_t>(std::stoi(text.substr(at + 17)));
+    const auto port = static_cast<uint16_t>(std::stoi(serve.output().substr(at + 17)));
     CHECK(http_request(port, "GET", "/health").status == 200);
-    ::kill(child, signal);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-    while (::read(out[0], &c, 1) == 1) text += c;
-    CHECK_THAT(text, Catch::Contains("stopped"));
-    ::close(out[0]);
+    serve.signal(signal);
+    CHECK(serve.wait() == 0);
+    CHECK_THAT(serve.output(), Catch::Contains("stopped"));
   }
 }
 

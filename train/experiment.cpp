@@ -13,6 +13,7 @@
 #include "hashrl/env/hash_env.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/train/kind_switch.h"
+#include "hashrl/train/stop_on_signal.h"
 #include "hashrl/train/trainer.h"
 
 namespace hashrl {
@@ -53,13 +54,26 @@ nlohmann::json run_one(const Config& config, const std::string& dir, const std::
   fs::create_directories(dir);
   write_file_atomic(identity_path, identity);
   Trainer trainer(config, dir);
-  if (fs::exists(trainer.checkpoint_path())) {
-    std::cout << fmt::format("{}: resuming ({})", label, dir) << std::endl;
-    trainer.resume();
-  } else {
-    std::cout << fmt::format("{}: training ({})", label, dir) << std::endl;
+  {
+    // Ctrl-C or a scheduler's TERM checkpoints the run in progress, as in `hashrl train`; the same
+    // command then reuses the finished runs and resumes this one. Set before the line below, which
+    // tells a watcher (and a test) that a signal from then on is caught.
+    const StopOnSignal stop_on_signal(trainer);
+    if (fs::exists(trainer.checkpoint_path())) {
+      std::cout << fmt::format("{}: resuming ({})", label, dir) << std::endl;
+      trainer.resume();
+    } else {
+      std::cout << fmt::format("{}: training ({})", label, dir) << std::endl;
+    }
+    try {
+      trainer.train();
+    } catch (const Error&) {
+      if (!trainer.stop_requested()) throw;
+      fail("{}: interrupted at step {}, checkpointed in '{}'; run the same hashrl experiment command again to "
+           "continue (finished runs are reused, this one resumes)",
+           label, trainer.step(), dir);
+    }
   }
-  trainer.train();
   auto report = trainer.evaluate();
   report["reused"] = false;
   return report;

@@ -89,6 +89,7 @@ class Trainer {
   // Asks a running train() to checkpoint and stop (throwing "interrupted at step N") after the
   // step in progress. Safe to call from a signal handler.
   void request_stop();
+  bool stop_requested() const { return stop_requested_ != 0; }
   // Writes out_dir/checkpoint.pt now (train() also does, every train.checkpoint_every steps).
   void checkpoint();
   // Trains until train.steps (from wherever it stands), checkpointing as it goes.
