@@ -75,8 +75,15 @@ int run_train(const std::vector<std::string>& args) {
                              m["code_length"].get<int64_t>(), m["map_tie_aware"].get<double>(),
                              m["map"].get<double>(), m["radius"].get<int64_t>(),
                              m["precision_within_radius"].get<double>());
-    if (m["precision_at_k"].contains("1000"))
-      std::cout << fmt::format(", precision@1000 {:.4f}", m["precision_at_k"]["1000"].get<double>());
+    // The largest configured k (1000 by default). Tie-aware first, as MAP: a database stored class
+    // by class (CIFAR-10's folders) makes the index-order figure read chance inside a tie.
+    std::string largest_k;
+    for (const auto& [k, value] : m["precision_at_k"].items())
+      if (largest_k.empty() || std::stoll(k) > std::stoll(largest_k)) largest_k = k;
+    if (!largest_k.empty())
+      std::cout << fmt::format(", precision@{} {:.4f} (tie-aware; by database index {:.4f})", largest_k,
+                               m["precision_at_k_tie_aware"][largest_k].get<double>(),
+                               m["precision_at_k"][largest_k].get<double>());
     const auto& codes = report["database_codes"];
     if (codes["collapsed"].get<bool>())
       std::cout << fmt::format("\nwarning: the codes collapsed — {} distinct codes for {} database items, {} of {} bits "

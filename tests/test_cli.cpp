@@ -165,10 +165,13 @@ TEST_CASE("hashrl train writes a run folder and resumes it") {
   INFO(out);
   CHECK(status == 0);
   CHECK(out.find("\"map\"") != std::string::npos);
-  const auto [s2, o2] = test::run_hashrl("train --resume " + dir + "/run --set train.steps=5");
+  // The summary line ends on the largest configured precision@k, tie-aware first, as MAP.
+  const auto [s2, o2] = test::run_hashrl("train --resume " + dir + "/run --set train.steps=5 --set eval.precision_at=50,5");
   INFO(o2);
   CHECK(s2 == 0);
   CHECK(o2.find("resumed at step 3") != std::string::npos);
+  CHECK_THAT(o2, Catch::Contains("MAP ") && Catch::Contains(", precision@50 ") &&
+                     Catch::Contains("(tie-aware; by database index") && !Catch::Contains("precision@5 "));
 }
 
 TEST_CASE("hashrl index build writes an index file of the run's codes and any extra ones") {
