@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "local_ranks.h"
 #include "hashrl/common/error.h"
+#include "hashrl/retrieval/code_stats.h"
 #include "hashrl/retrieval/report.h"
 #include "hashrl/train/stop_on_signal.h"
 #include "hashrl/train/trainer.h"
@@ -84,12 +85,7 @@ int run_train(const std::vector<std::string>& args) {
       std::cout << fmt::format(", precision@{} {:.4f} (tie-aware; by database index {:.4f})", largest_k,
                                m["precision_at_k_tie_aware"][largest_k].get<double>(),
                                m["precision_at_k"][largest_k].get<double>());
-    const auto& codes = report["database_codes"];
-    if (codes["collapsed"].get<bool>())
-      std::cout << fmt::format("\nwarning: the codes collapsed — {} distinct codes for {} database items, {} of {} bits "
-                               "constant; rankings are decided by ties (docs/metrics.md)",
-                               codes["distinct_codes"].get<int64_t>(), codes["items"].get<int64_t>(),
-                               codes["constant_bits"].get<int64_t>(), m["code_length"].get<int64_t>());
+    if (const auto warning = collapse_warning(report["database_codes"]); !warning.empty()) std::cout << "\n" << warning;
     std::cout << "\nrun written to " << out << " (report.json, codes/, metrics.jsonl)\n";
   }
   return 0;

@@ -1,8 +1,11 @@
 #include "hashrl/retrieval/code_stats.h"
 
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <unordered_map>
 
 #include "hashrl/retrieval/packed_codes.h"
@@ -26,14 +29,13 @@ struct RowHash {
 
 }  // namespace
 
-int64_t code_capacity(int64_t items, int64_t bits) {
-  // 2^63 and up do not fit in int64_t; no database comes near them anyway.
-  if (bits >= 63) return items;
-  return std::min(items, int64_t{1} << bits);
-}
-
-CodeStats code_stats(const torch::Tensor& codes) {
+CodeStats code_stats(const torch::Tensor& codes, const torch::Tensor& labels) {
   const auto packed = pack_codes(codes, "codes");
+  if (labels.dim() < 1 || labels.dim() > 2 || labels.size(0) != packed.rows)
+    throw std::invalid_argument("code statistics: labels must be [" + std::to_string(packed.rows) + "] or [" +
+                                std::to_string(packed.rows) + ", L], one row per code; got " +
+                                std::to_string(labels.dim()) + " dimensions of " +
+                                (labels.dim() ? std::to_string(labels.size(0)) : std::string("no")) + " rows");
   CodeStats stats;
   stats.items = packed.rows;
   stats.bits = packed.bits;
@@ -48,19 +50,33 @@ CodeStats code_stats(const torch::Tensor& codes) {
   stats.bit_mean_min = means.min().item<double>();
   stats.bit_mean_max = means.max().item<double>();
   stats.constant_bits = ((means < 0.01) | (means > 0.99)).sum().item<int64_t>();
-  stats.collapsed =
-      stats.distinct * 100 < code_capacity(stats.items, stats.bits) || stats.constant_bits * 2 > stats.bits;
+  const auto cpu_labels = labels.detach().to(torch::kCPU).to(torch::kInt64);
+  const auto label_counts = cpu_labels.dim() == 1 ? torch::bincount(cpu_labels) : (cpu_labels != 0).sum(0);
+  stats.largest_label_share = static_cast<double>(label_counts.max().item<int64_t>()) / packed.rows;
+  stats.collapsed = stats.largest_share > 2 * stats.largest_label_share || stats.constant_bits * 2 > stats.bits;
   return stats;
 }
 
 nlohmann::json to_json(const CodeStats& s) {
   return {{"items", s.items},
+          {"bits", s.bits},
           {"distinct_codes", s.distinct},
           {"largest_code_share", s.largest_share},
+          {"largest_label_share", s.largest_label_share},
           {"bit_mean_min", s.bit_mean_min},
           {"bit_mean_max", s.bit_mean_max},
           {"constant_bits", s.constant_bits},
           {"collapsed", s.collapsed}};
+}
+
+std::string collapse_warning(const nlohmann::json& s) {
+  if (!s.at("collapsed").get<bool>()) return {};
+  return fmt::format("warning: the codes collapsed — one code holds {:.0f}% of the {} database items (the most common "
+                     "label {:.0f}%), {} of {} bits constant, {} distinct codes; rankings are decided by ties between "
+                     "labels (docs/metrics.md)",
+                     100 * s.at("largest_code_share").get<double>(), s.at("items").get<int64_t>(),
+                     100 * s.at("largest_label_share").get<double>(), s.at("constant_bits").get<int64_t>(),
+                     s.at("bits").get<int64_t>(), s.at("distinct_codes").get<int64_t>());
 }
 
 }  // namespace hashrl

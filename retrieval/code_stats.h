@@ -7,6 +7,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <string>
 
 namespace hashrl {
 
@@ -14,23 +15,31 @@ struct CodeStats {
   int64_t items = 0, bits = 0;
   int64_t distinct = 0;        // distinct codes among the items
   double largest_share = 0;    // fraction of the items that share the most common code
+  double largest_label_share = 0;  // fraction of the items that carry the most common label
   double bit_mean_min = 0, bit_mean_max = 0;  // the least and most often set bit, as a fraction
   int64_t constant_bits = 0;   // bits set in under 1% or over 99% of the items: they tell nothing
-  // Fewer distinct codes than 1% of code_capacity(items, bits), or more than half the bits
-  // constant: rankings are decided by ties, so read the tie-aware MAP.
+  // One code holds more than twice the most common label's share of the items, or more than half
+  // the bits are constant: rankings are decided by ties between items of different labels.
   bool collapsed = false;
 };
 
-// How many different codes `items` codes of `bits` bits can take: min(items, 2^bits). The collapse
-// threshold is relative to it, not to the items alone, because short codes cannot be all distinct:
-// 49,000 images at 12 bits share at most 4,096 codes, and a healthy 12-bit run on CIFAR-10 used
-// 128-418 of them (docs/results.md), which a threshold of 490 (1% of the items) called collapsed.
-// A hasher that gives each of 10 classes one code is still flagged from 10 bits on; were it perfect,
-// the flag's advice would be harmless, as its tie-aware and index-order MAP would agree.
-int64_t code_capacity(int64_t items, int64_t bits);
-
-// `codes`: 0/1 or +-1, [n, q].
-CodeStats code_stats(const torch::Tensor& codes);
+// Why the flag reads the labels and not the count of distinct codes: a hasher that gives each
+// class a handful of codes ranks well with few of them (the main job: 109 codes for 69,000
+// Fashion-MNIST items, MAP 0.765), while a collapsed one piles the classes onto a few codes. A code
+// holding more than twice the largest label's share has, whatever label its items share, at most
+// half of them carrying it. On the runs of docs/results.md (10 classes of 10% each): the collapsed
+// ones (MAP 0.10-0.47, the index-order MAP up to 0.09 above it) put 32-100% of the items on one
+// code or left more than half the bits constant; the others, good or poor, 9-12% on one code. One
+// run lies between, and is flagged: a seed of the critic learner put 23% on one code (MAP 0.655,
+// its other seeds 0.68 and 0.63), more than two classes' worth of items that its lookups tie.
+//
+// `codes`: 0/1 or +-1, [n, q]. `labels`: the items' class ids [n], or their labels as 0/1 [n, L]
+// (one-hot or multi-label; the most common label is the column set on most rows).
+CodeStats code_stats(const torch::Tensor& codes, const torch::Tensor& labels);
 nlohmann::json to_json(const CodeStats& stats);
+
+// The warning `hashrl train` prints under its summary for `to_json(stats)` (as report.json keeps
+// it): one line naming the shares and constant bits; empty when the codes did not collapse.
+std::string collapse_warning(const nlohmann::json& stats);
 
 }  // namespace hashrl

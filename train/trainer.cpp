@@ -336,7 +336,7 @@ nlohmann::json Trainer::evaluate() {
 
   nlohmann::json report;
   report["metrics"] = to_json(metrics);
-  report["database_codes"] = to_json(code_stats(db_codes));
+  report["database_codes"] = to_json(code_stats(db_codes, db_labels));
   report["run"] = {{"steps", step_},
                    {"train_seconds", train_seconds_},
                    {"eval_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()},
