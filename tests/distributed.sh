@@ -14,9 +14,10 @@ args=(--config "$source_dir/tests/synthetic.ini" --set policy.hidden=16)
 # falls between two of them.
 long=(--set train.steps=1500 --set train.checkpoint_every=100 --set train.checkpoint_seconds=0)
 # torchrun 1.13 on Python 3.11 needs --redirects/--tee other than 0 (its Std.NONE lookup fails).
+# Its logs go under $work: without --log_dir each launch leaves a /tmp/torchelastic_* folder.
 torchrun() {
   /usr/bin/python3 -m torch.distributed.run --no_python --nproc_per_node 2 --master_port $(( 29700 + RANDOM % 200 )) \
-    --redirects 2 --tee 2 "$@"
+    --redirects 2 --tee 2 --log_dir "$work/torchelastic" "$@"
 }
 # The pid of the process whose parent is $1 and whose environment says RANK=$2.
 rank_pid() {
