@@ -4,10 +4,11 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <stdexcept>
 #include <string>
+#include <vector>
 #include <unordered_map>
 
+#include "hashrl/common/error.h"
 #include "hashrl/retrieval/packed_codes.h"
 
 namespace hashrl {
@@ -31,11 +32,10 @@ struct RowHash {
 
 CodeStats code_stats(const torch::Tensor& codes, const torch::Tensor& labels) {
   const auto packed = pack_codes(codes, "codes");
-  if (labels.dim() < 1 || labels.dim() > 2 || labels.size(0) != packed.rows)
-    throw std::invalid_argument("code statistics: labels must be [" + std::to_string(packed.rows) + "] or [" +
-                                std::to_string(packed.rows) + ", L], one row per code; got " +
-                                std::to_string(labels.dim()) + " dimensions of " +
-                                (labels.dim() ? std::to_string(labels.size(0)) : std::string("no")) + " rows");
+  // The labels as the metrics read them: class ids or multi-hot, checked the same way.
+  const auto label_sets = pack_labels(labels, "labels");
+  if (label_sets.rows != packed.rows)
+    fail("code statistics: {} label rows for {} codes; there must be one per code", label_sets.rows, packed.rows);
   CodeStats stats;
   stats.items = packed.rows;
   stats.bits = packed.bits;
@@ -50,9 +50,11 @@ CodeStats code_stats(const torch::Tensor& codes, const torch::Tensor& labels) {
   stats.bit_mean_min = means.min().item<double>();
   stats.bit_mean_max = means.max().item<double>();
   stats.constant_bits = ((means < 0.01) | (means > 0.99)).sum().item<int64_t>();
-  const auto cpu_labels = labels.detach().to(torch::kCPU).to(torch::kInt64);
-  const auto label_counts = cpu_labels.dim() == 1 ? torch::bincount(cpu_labels) : (cpu_labels != 0).sum(0);
-  stats.largest_label_share = static_cast<double>(label_counts.max().item<int64_t>()) / packed.rows;
+  std::vector<int64_t> carrying(static_cast<size_t>(label_sets.bits), 0);  // items carrying each label
+  for (int64_t i = 0; i < label_sets.rows; ++i)
+    for (int64_t j = 0; j < label_sets.bits; ++j) carrying[j] += (label_sets.row(i)[j / 64] >> (j % 64)) & 1;
+  const int64_t most = carrying.empty() ? 0 : *std::max_element(carrying.begin(), carrying.end());
+  stats.largest_label_share = static_cast<double>(most) / packed.rows;
   stats.collapsed = stats.largest_share > 2 * stats.largest_label_share || stats.constant_bits * 2 > stats.bits;
   return stats;
 }

@@ -70,7 +70,8 @@ TEST_CASE("few codes are no collapse while each keeps to a class, but one code o
   CHECK_FALSE(shared_tag.collapsed);
 
   CHECK_THROWS_WITH(code_stats(by_class(class_codes, labels), labels.slice(0, 0, 10)),
-                    Catch::Contains("labels must be [69000]") && Catch::Contains("10 rows"));
+                    Catch::Contains("10 label rows for 69000 codes"));
+  CHECK_THROWS_WITH(code_stats(by_class(class_codes, labels), labels - 1), Catch::Contains("negative class id"));
 }
 
 TEST_CASE("more than half the bits constant is a collapse") {
