@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
+#include "hashrl/retrieval/code_stats.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/retrieval/report.h"
 #include "hashrl/train/trainer.h"
@@ -41,15 +42,22 @@ int run_eval(const std::vector<std::string>& args) {
   names.query_labels = path("query-labels");
   names.db_codes = path("db-codes");
   names.db_labels = path("db-labels");
-  const auto metrics = evaluate_retrieval(load_npy(names.query_codes), load_npy(names.query_labels),
-                                          load_npy(names.db_codes), load_npy(names.db_labels), settings.metrics, names);
+  const auto db_codes = load_npy(names.db_codes), db_labels = load_npy(names.db_labels);
+  const auto metrics = evaluate_retrieval(load_npy(names.query_codes), load_npy(names.query_labels), db_codes,
+                                          db_labels, settings.metrics, names);
   auto report = to_json(metrics);
+  report["database_codes"] = to_json(code_stats(db_codes, db_labels));
   if (vm.count("plots")) {
     PlotOptions plot;
     plot.format = settings.plot_format;
     report["plots"] = plot_metrics(metrics, vm["plots"].as<std::string>(), plot);
   }
-  std::cout << (vm.count("json") ? report.dump(2) + "\n" : to_text(metrics));
+  if (vm.count("json")) {
+    std::cout << report.dump(2) << "\n";
+  } else {
+    std::cout << to_text(metrics);
+    if (const auto warning = collapse_warning(report["database_codes"]); !warning.empty()) std::cout << warning << "\n";
+  }
   return 0;
 }
 

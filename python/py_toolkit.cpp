@@ -6,6 +6,7 @@
 #include "hashrl/common/allocator.h"
 #include "hashrl/common/error.h"
 #include "hashrl/data/data_source.h"
+#include "hashrl/retrieval/code_stats.h"
 #include "hashrl/retrieval/flat_index.h"
 #include "hashrl/retrieval/packed_codes.h"
 #include "hashrl/retrieval/plots.h"
@@ -105,6 +106,7 @@ checkpoints and raises. resume=True continues the run in `out` from its checkpoi
           const auto metrics = evaluate_retrieval(query_codes.cpu(), query_labels.cpu(), db_codes.cpu(), db_labels.cpu(),
                                                   settings.metrics, names);
           report = to_json(metrics);
+          report["database_codes"] = to_json(code_stats(db_codes.cpu(), db_labels.cpu()));
           if (plots) {
             PlotOptions plot;
             plot.format = settings.plot_format;

@@ -84,6 +84,7 @@ TEST_CASE("hashrl eval scores .npy codes and names the file at fault") {
   CHECK(status == 0);
   CHECK(out.find("\"map\": 0.8333") != std::string::npos);
   CHECK(out.find("\"precision_at_k_tie_aware\"") != std::string::npos);
+  CHECK(out.find("\"distinct_codes\": 3") != std::string::npos);  // the database codes' statistics, as in report.json
   // k, precision by index order, tie-aware: the first place holds either item at distance 0.
   CHECK_THAT(read_file(dir + "/plots/precision_at_k.dat"), Catch::Contains("\n1 1 0.5\n"));
   for (const char* plot : {"/plots/pr_curve.png", "/plots/precision_at_k.png"}) {
@@ -94,6 +95,16 @@ TEST_CASE("hashrl eval scores .npy codes and names the file at fault") {
   CHECK(test::run_hashrl("eval " + files + " --plots " + dir + "/svg --plot-format svg").first == 0);
   CHECK(std::filesystem::exists(dir + "/svg/pr_curve.svg"));
   CHECK_THAT(read_file(dir + "/svg/precision_at_k.svg"), Catch::Contains("Precision@k"));  // '@' is not markup
+
+  // Four labels on one code: the text names the collapse, as hashrl train's summary does.
+  save_npy(dir + "/same.npy", torch::zeros({4, 2}, torch::kUInt8));
+  save_npy(dir + "/four.npy", torch::tensor({0, 1, 2, 3}, torch::kInt64));
+  const auto [s0, o0] = test::run_hashrl("eval --query-codes " + dir + "/q.npy --db-codes " + dir + "/same.npy --query-labels " +
+                                         dir + "/ql.npy --db-labels " + dir + "/four.npy");
+  INFO(o0);
+  CHECK(s0 == 0);
+  CHECK_THAT(o0, Catch::Contains("warning: the codes collapsed — one code holds 100% of the 4 database items"));
+  CHECK_THAT(test::run_hashrl("eval " + files).second, Catch::Contains("MAP, tie-aware") && !Catch::Contains("collapsed"));
 
   save_npy(dir + "/d3.npy", torch::tensor({{0, 0, 1}, {1, 1, 1}, {0, 1, 1}, {0, 0, 1}}, torch::kUInt8));
   auto [s1, o1] = test::run_hashrl("eval --query-codes " + dir + "/q.npy --db-codes " + dir + "/d3.npy --query-labels " +
