@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <string>
-#include <vector>
 #include <unordered_map>
+#include <vector>
 
 #include "hashrl/common/error.h"
 #include "hashrl/retrieval/packed_codes.h"

@@ -38,8 +38,9 @@ struct CodeStats {
 CodeStats code_stats(const torch::Tensor& codes, const torch::Tensor& labels);
 nlohmann::json to_json(const CodeStats& stats);
 
-// The warning `hashrl train` prints under its summary for `to_json(stats)` (as report.json keeps
-// it): one line naming the shares and constant bits; empty when the codes did not collapse.
+// The warning `hashrl train` and `hashrl eval` print under their figures for `to_json(stats)` (as
+// report.json keeps it): one line naming the shares and constant bits; empty when the codes did not
+// collapse.
 std::string collapse_warning(const nlohmann::json& stats);
 
 }  // namespace hashrl

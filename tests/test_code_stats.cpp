@@ -46,7 +46,8 @@ TEST_CASE("few codes are no collapse while each keeps to a class, but one code o
   CHECK_FALSE(perfect.collapsed);
 
   // Three classes on one code: it holds 30% of the items, three times the largest class's share.
-  const auto merged = code_stats(by_class(class_codes, torch::where(labels < 3, torch::zeros_like(labels), labels)), labels);
+  const auto three_on_one = torch::where(labels < 3, torch::zeros_like(labels), labels);
+  const auto merged = code_stats(by_class(class_codes, three_on_one), labels);
   CHECK(merged.largest_share == Approx(0.3));
   CHECK(merged.collapsed);
   CHECK_THAT(collapse_warning(to_json(merged)),
@@ -65,7 +66,7 @@ TEST_CASE("few codes are no collapse while each keeps to a class, but one code o
   // Multi-label: a label that 60% of the items carry (a tag beside the classes) allows any code.
   auto multi = torch::one_hot(labels, 11);
   multi.slice(0, 0, 41400).select(1, 10).fill_(1);
-  const auto shared_tag = code_stats(by_class(class_codes, torch::where(labels < 3, torch::zeros_like(labels), labels)), multi);
+  const auto shared_tag = code_stats(by_class(class_codes, three_on_one), multi);
   CHECK(shared_tag.largest_label_share == Approx(0.6));
   CHECK_FALSE(shared_tag.collapsed);
 
