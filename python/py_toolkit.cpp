@@ -103,10 +103,11 @@ checkpoints and raises. resume=True continues the run in `out` from its checkpoi
         nlohmann::json report;
         {
           py::gil_scoped_release release;
-          const auto metrics = evaluate_retrieval(query_codes.cpu(), query_labels.cpu(), db_codes.cpu(), db_labels.cpu(),
-                                                  settings.metrics, names);
+          const auto db = db_codes.cpu(), db_label_rows = db_labels.cpu();  // one copy each from a GPU
+          const auto metrics =
+              evaluate_retrieval(query_codes.cpu(), query_labels.cpu(), db, db_label_rows, settings.metrics, names);
           report = to_json(metrics);
-          report["database_codes"] = to_json(code_stats(db_codes.cpu(), db_labels.cpu()));
+          report["database_codes"] = to_json(code_stats(db, db_label_rows));
           if (plots) {
             PlotOptions plot;
             plot.format = settings.plot_format;
