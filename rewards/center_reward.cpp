@@ -19,6 +19,12 @@ const auto kDraws = keys.integer("draws", kDefaults.draws(), 1, 100000,
 // Probabilities are kept this far from 0 and 1 so that the cross-entropy stays finite.
 constexpr double kEps = 1e-6;
 
+// A triplet's reward from its three images' [3B]: their mean, [B].
+torch::Tensor triplet_mean(const torch::Tensor& per_image) {
+  const auto t = split_triplets(per_image.unsqueeze(1));
+  return ((t.anchor + t.positive + t.negative) / 3.0).squeeze(1);
+}
+
 }  // namespace
 
 CenterRewardOptions CenterRewardOptions::from_config(const ConfigSection& section) {
@@ -57,7 +63,11 @@ torch::Tensor hash_centers(int64_t labels, int64_t bits, int64_t seed, int64_t d
 
 CenterReward::CenterReward(CenterRewardOptions options) : options_(std::move(options)) { options_.validate(); }
 
-CenterReward::CenterReward(const ConfigSection& section) : CenterReward(CenterRewardOptions::from_config(section)) {}
+CenterReward::CenterReward(const ConfigSection& section) : CenterReward(CenterRewardOptions::from_config(section)) {
+  codes_key_ = section.key("codes");
+}
+
+RewardReads CenterReward::reads() const { return reads_of(options_.scoring().codes(), codes_key_); }
 
 torch::Tensor CenterReward::targets(const torch::Tensor& labels, int64_t bits) const {
   if (!labels.defined() || labels.dim() != 2)
@@ -76,14 +86,19 @@ torch::Tensor CenterReward::targets(const torch::Tensor& labels, int64_t bits) c
 }
 
 torch::Tensor CenterReward::score(const Codes& codes, const torch::Tensor& labels, int64_t bits, int64_t first) const {
-  const bool on_bits = options_.scoring().codes() == ScoredCodes::kBits;
-  const auto& c = on_bits ? codes.bits : codes.probs;
-  const auto target = targets(labels, bits).slice(1, first, first + c.size(1)).to(c.dtype());
-  const auto per_image =
-      on_bits ? (c - target).abs().mean(1)
-              : torch::binary_cross_entropy(c.clamp(kEps, 1 - kEps), target, {}, at::Reduction::None).mean(1);
-  const auto t = split_triplets(per_image.unsqueeze(1));
-  return -(t.anchor + t.positive + t.negative).squeeze(1) / 3.0;
+  const auto target = targets(labels, bits).slice(1, first, first + codes.bits.size(1)).to(codes.bits.dtype());
+  const auto of_bits = [&](const torch::Tensor& c) { return triplet_mean(-(c - target).abs().mean(1)); };
+  const auto of_probs = [&](const torch::Tensor& c) {
+    return triplet_mean(-torch::binary_cross_entropy(c.clamp(kEps, 1 - kEps), target, {}, at::Reduction::None).mean(1));
+  };
+  switch (options_.scoring().codes()) {
+    case ScoredCodes::kBits: return of_bits(codes.bits);
+    case ScoredCodes::kProbs: return of_probs(codes.probs);
+    case ScoredCodes::kBoth: break;
+  }
+  // The bits' value, the cross-entropy's gradient (two measures of one disagreement).
+  const auto relaxed = of_probs(codes.probs);
+  return of_bits(codes.bits).detach() + (relaxed - relaxed.detach());
 }
 
 torch::Tensor CenterReward::group_reward(const RewardInput& input) const {

@@ -9,7 +9,8 @@
 //
 // Scored on the relaxed codes (the default) it is minus the binary cross-entropy between the
 // probabilities and the centre's bits, averaged over the bits, a pathwise term; on the emitted
-// bits, minus the fraction of bits that differ, a pure RL reward. The group reward compares the
+// bits, minus the fraction of bits that differ, a pure RL reward (with `both`, that value and the
+// cross-entropy's gradient). The group reward compares the
 // group's bits with the same positions of the centre, the global one the whole code.
 #include <torch/arg.h>
 
@@ -46,6 +47,7 @@ class CenterReward : public Reward {
   torch::Tensor group_reward(const RewardInput& input) const override;
   torch::Tensor global_reward(const RewardInput& input) const override;
   bool relational() const override { return false; }
+  RewardReads reads() const override;
 
   // Each image's target: its labels' centres averaged, float [3B, bits] on the labels' device.
   torch::Tensor targets(const torch::Tensor& labels, int64_t bits) const;
@@ -55,6 +57,7 @@ class CenterReward : public Reward {
   torch::Tensor score(const Codes& codes, const torch::Tensor& labels, int64_t bits, int64_t first) const;
 
   CenterRewardOptions options_;
+  std::string codes_key_ = "reward.codes";  // the key that set the scored codes, for reads()
   // Centres for the last (label count, code length) asked: fixed for a run, drawn once.
   mutable std::mutex mutex_;
   mutable torch::Tensor centers_;

@@ -35,26 +35,31 @@ void CodeRewardOptions::validate() const {
     fail("reward option miner: unknown triplet miner '{}'; known: {}", miner(), fmt::join(miner_registry().names(), ", "));
 }
 
-CodeReward::CodeReward(CodeRewardOptions options) : options_(std::move(options)) {
+CodeReward::CodeReward(CodeRewardOptions options, std::string codes_key)
+    : options_(std::move(options)), codes_key_(std::move(codes_key)) {
   options_.validate();
   miner_ = make_triplet_miner(options_.miner());
 }
 
-CodeReward::CodeReward(const ConfigSection& section) : CodeReward(CodeRewardOptions::from_config(section)) {}
+CodeReward::CodeReward(const ConfigSection& section)
+    : CodeReward(CodeRewardOptions::from_config(section), section.key("codes")) {}
+
+RewardReads CodeReward::reads() const { return reads_of(options_.scoring().codes(), codes_key_); }
 
 torch::Tensor CodeReward::scored(const Codes& codes, const RewardInput& input) const {
-  const auto& picked = options_.scoring().codes() == ScoredCodes::kBits ? codes.bits : codes.probs;
-  if (!miner_) return picked;
-  if (!input.labels.defined()) fail("a reward with a miner needs the images' labels in RewardInput.labels");
-  return picked.index_select(0, miner_->rows(picked, input.labels));
+  if (miner_ && !input.labels.defined()) fail("a reward with a miner needs the images' labels in RewardInput.labels");
+  // With codes = both the miner pairs the bits for the value and the relaxed codes for the gradient.
+  return score_codes(options_.scoring().codes(), codes, [&](const torch::Tensor& picked) {
+    return score(miner_ ? picked.index_select(0, miner_->rows(picked, input.labels)) : picked);
+  });
 }
 
 torch::Tensor CodeReward::group_reward(const RewardInput& input) const {
-  return options_.scoring().group_weight() * score(scored(input.group, input));
+  return options_.scoring().group_weight() * scored(input.group, input);
 }
 
 torch::Tensor CodeReward::global_reward(const RewardInput& input) const {
-  return options_.scoring().global_weight() * score(scored(input.emitted, input));
+  return options_.scoring().global_weight() * scored(input.emitted, input);
 }
 
 }  // namespace hashrl

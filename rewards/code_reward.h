@@ -27,21 +27,24 @@ KeyTable with_code_reward_keys(const KeyTable& own);
 
 class CodeReward : public Reward {
  public:
-  explicit CodeReward(CodeRewardOptions options);
+  // `codes_key` names the key that chose options.scoring().codes(), for reads()' setting.
+  explicit CodeReward(CodeRewardOptions options, std::string codes_key = "reward.codes");
   // The same with CodeRewardOptions::from_config(section): what a registered reward's factory passes.
   explicit CodeReward(const ConfigSection& section);
 
   torch::Tensor group_reward(const RewardInput& input) const override;
   torch::Tensor global_reward(const RewardInput& input) const override;
+  RewardReads reads() const override;
 
   // The reward of each triplet for codes [3B, m] -> [B].
   virtual torch::Tensor score(const torch::Tensor& codes) const = 0;
 
  private:
-  // The codes this reward reads, re-paired by the miner if there is one.
+  // score() of the codes this reward reads, each re-paired by the miner if there is one.
   torch::Tensor scored(const Codes& codes, const RewardInput& input) const;
 
   CodeRewardOptions options_;
+  std::string codes_key_;
   std::shared_ptr<const TripletMiner> miner_;
 };
 

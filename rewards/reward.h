@@ -3,6 +3,11 @@
 // from relaxed codes (probs) that carry autograd history, they keep it, so a learner can take the
 // pathwise gradient of the paper's eq. 9; the score-function term uses their detached value.
 //
+// What a reward reads decides which learners it can teach (Reward::reads): a reward of the
+// emitted bits changes with the sampled action, so the score function (E[R grad log pi]) can learn
+// from it; a reward of the relaxed codes is the same whatever bits were drawn, so only its
+// gradient (the pathwise term) teaches. docs/rewards.md has the table.
+//
 // Batch layout, shared by the env, the rewards and the learners: a batch of B triplets is 3B
 // images in three row blocks, [anchors (B); positives (B); negatives (B)].
 #include <torch/types.h>
@@ -29,6 +34,16 @@ struct RewardInput {
   torch::Tensor labels;  // multi-hot uint8 [3B, L] of the images, for rewards that mine within the batch
 };
 
+/// What a reward's value and gradient come from (Reward::reads).
+struct RewardReads {
+  /// The value changes with the emitted bits: score-function learners can learn from it.
+  bool bits = true;
+  /// The value carries the relaxed codes' autograd history: pathwise learners can differentiate it.
+  bool probs = true;
+  /// The setting that decides both, for errors: "reward.codes = probs". Empty when none does.
+  std::string setting;
+};
+
 class Reward {
  public:
   virtual ~Reward() = default;
@@ -40,6 +55,9 @@ class Reward {
   // rather than each image on its own against its labels (center): check_reward asks a relational
   // reward to prefer a triplet whose positive is its anchor, which a per-image one cannot promise.
   virtual bool relational() const { return true; }
+  // What the reward reads. A reward that does not say is taken to read both; `hashrl check` then
+  // tests the first claim for a config whose learner needs it (check_action_dependence).
+  virtual RewardReads reads() const { return {}; }
 };
 
 // The three blocks of a [3B, m] batch.

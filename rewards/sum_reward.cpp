@@ -42,6 +42,16 @@ class SumReward : public Reward {
       if (!term.second->relational()) return false;
     return true;
   }
+  RewardReads reads() const override {
+    RewardReads all{false, false, ""};
+    for (const auto& term : terms_) {
+      const auto reads = term.second->reads();
+      all.bits = all.bits || reads.bits;
+      all.probs = all.probs || reads.probs;
+      if (!reads.setting.empty()) all.setting += (all.setting.empty() ? "" : ", ") + reads.setting;
+    }
+    return all;
+  }
 
  private:
   template <typename Fn>

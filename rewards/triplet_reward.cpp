@@ -20,12 +20,13 @@ const auto kMargin = keys.real("margin", TripletReward::kDefaultMargin, 0, 1e308
 }  // namespace
 
 
-TripletReward::TripletReward(CodeRewardOptions options, double margin) : CodeReward(std::move(options)), margin_(margin) {
+TripletReward::TripletReward(CodeRewardOptions options, double margin, std::string codes_key)
+    : CodeReward(std::move(options), std::move(codes_key)), margin_(margin) {
   if (!(margin >= 0)) fail("triplet reward option margin must be >= 0, got {}", margin);
 }
 
 TripletReward::TripletReward(const ConfigSection& section)
-    : TripletReward(CodeRewardOptions::from_config(section), kMargin(section)) {}
+    : TripletReward(CodeRewardOptions::from_config(section), kMargin(section), section.key("codes")) {}
 
 torch::Tensor TripletReward::score(const torch::Tensor& codes) const { return -triplet_loss(codes, margin_); }
 

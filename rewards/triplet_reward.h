@@ -7,7 +7,8 @@ namespace hashrl {
 
 class TripletReward : public CodeReward {
  public:
-  explicit TripletReward(CodeRewardOptions options = {}, double margin = kDefaultMargin);
+  explicit TripletReward(CodeRewardOptions options = {}, double margin = kDefaultMargin,
+                         std::string codes_key = "reward.codes");
   explicit TripletReward(const ConfigSection& section);
   static constexpr double kDefaultMargin = 1.0;
   torch::Tensor score(const torch::Tensor& codes) const override;

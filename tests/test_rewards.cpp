@@ -32,7 +32,7 @@ TEST_CASE("the triplet reward is -max(0, m + |a-p|^2 - |a-n|^2), by hand") {
   const double ap = 0.01 + 0.04, an = 0.49;
   CHECK(triplet_loss(codes, 1.0).item<double>() == Approx(1.0 + ap - an));
   CHECK(triplet_loss(codes, 0.1).item<double>() == Approx(0.0));  // margin met: no loss
-  const auto r = reward_from("[reward]\nkind = triplet\nmargin = 1\nglobal_weight = 2\n");
+  const auto r = reward_from("[reward]\nkind = triplet\nmargin = 1\nglobal_weight = 2\ncodes = probs\n");
   const auto in = input_of(codes.slice(1, 0, 1), codes);
   CHECK(r->group_reward(in).item<double>() == Approx(-(1.0 + 0.01 - 0.49)));
   CHECK(r->global_reward(in).item<double>() == Approx(-2 * (1.0 + ap - an)));
@@ -63,7 +63,7 @@ TEST_CASE("contrastive and quantization rewards, by hand") {
   // contrastive: margin 0.5 * 2 = 1; |a-p|^2 = 1, |a-n|^2 = 1 -> -(1 + max(0, 1 - 1)) / 2
   CHECK(reward_from("[reward]\nkind = contrastive\n")->global_reward(in).item<double>() == Approx(-0.5));
   const auto half = torch::full({3, 2}, 0.5);
-  CHECK(reward_from("[reward]\nkind = quantization\n")->global_reward(input_of(half, half)).item<double>() ==
+  CHECK(reward_from("[reward]\nkind = quantization\ncodes = probs\n")->global_reward(input_of(half, half)).item<double>() ==
         Approx(-1.0));
   CHECK(reward_from("[reward]\nkind = quantization\n")->global_reward(in).item<double>() == Approx(0.0));
 }
@@ -77,6 +77,36 @@ TEST_CASE("sum combines named rewards with weights from their sub-sections") {
   const auto quant = reward_from("[reward]\nkind = quantization\n");
   CHECK(sum->global_reward(in).item<double>() ==
         Approx(triplet->global_reward(in).item<double>() + 0.5 * quant->global_reward(in).item<double>()));
+}
+
+TEST_CASE("a reward says what it reads, and with codes = both the bits' value carries the relaxed codes' gradient") {
+  const auto probs = torch::tensor({{0.9, 0.4}, {0.6, 0.2}, {0.3, 0.7}}).requires_grad_(true);
+  RewardInput in = input_of(probs, probs);
+  in.labels = torch::tensor({{1, 0}, {1, 0}, {0, 1}}, torch::kUInt8);
+  for (const std::string kind : {"triplet", "contrastive", "center"}) {
+    INFO(kind);
+    const auto on = [&](const std::string& codes) {
+      return reward_from("[reward]\nkind = " + kind + "\ncodes = " + codes + "\n");
+    };
+    const auto both = on("both")->global_reward(in);
+    CHECK(both.item<double>() == Approx(on("bits")->global_reward(in).item<double>()));
+    const auto grad_both = torch::autograd::grad({both.sum()}, {probs})[0];
+    const auto grad_probs = torch::autograd::grad({on("probs")->global_reward(in).sum()}, {probs})[0];
+    CHECK(torch::allclose(grad_both, grad_probs));
+    CHECK(!on("bits")->global_reward(in).requires_grad());
+    const auto reads = [&](const std::string& codes) { return on(codes)->reads(); };
+    CHECK((reads("probs").bits == false && reads("probs").probs == true));
+    CHECK((reads("bits").bits == true && reads("bits").probs == false));
+    CHECK((reads("both").bits == true && reads("both").probs == true));
+    CHECK(reads("bits").setting == "reward.codes = bits");
+  }
+  // Quantization is 0 on any bits: it never depends on the action, whatever `codes` says.
+  CHECK_FALSE(reward_from("[reward]\nkind = quantization\ncodes = both\n")->reads().bits);
+  // A sum reads what any of its terms reads, and names each term's setting.
+  const auto sum = reward_from("[reward]\nkind = sum\nterms = triplet, quantization\n[reward.triplet]\ncodes = bits\n"
+                               "[reward.quantization]\ncodes = probs\n")->reads();
+  CHECK((sum.bits && sum.probs));
+  CHECK(sum.setting == "reward.triplet.codes = bits, reward.quantization.codes = probs");
 }
 
 TEST_CASE("rewards keep autograd history, so a learner can differentiate them") {
@@ -132,11 +162,11 @@ TEST_CASE("a reward with a miner scores the mined triplets and passes gradients 
   auto codes = kLine.clone().requires_grad_(true);
   RewardInput in = input_of(codes, codes);
   in.labels = line_labels();
-  const auto mined = reward_from("[reward]\nkind = triplet\nmargin = 1\nminer = hard\n");
+  const auto mined = reward_from("[reward]\nkind = triplet\nmargin = 1\nminer = hard\ncodes = probs\n");
   const auto reward = mined->global_reward(in);
   const auto expected = -triplet_loss(kLine.index_select(0, torch::tensor({0, 1, 5, 4, 4, 5})), 1.0);
   CHECK(torch::allclose(reward.detach(), expected));
-  CHECK(!torch::allclose(reward.detach(), reward_from("[reward]\nkind = triplet\n")->global_reward(in).detach()));
+  CHECK(!torch::allclose(reward.detach(), reward_from("[reward]\nkind = triplet\ncodes = probs\n")->global_reward(in).detach()));
   reward.sum().backward();
   CHECK(codes.grad()[5][0].item<double>() != 0.0);  // row 5 is scored twice after mining
   CHECK(codes.grad()[2][0].item<double>() == 0.0);  // row 2 not at all
@@ -160,7 +190,7 @@ TEST_CASE("hash centres are fixed by their seed and spread apart") {
 }
 
 TEST_CASE("the center reward is minus each image's cross-entropy to its label's centre, by hand") {
-  CenterReward reward;
+  CenterReward reward(CenterRewardOptions().scoring(ScoringOptions().codes(ScoredCodes::kProbs)));
   // Two labels; one triplet of 2-bit codes: anchor and positive label 0, negative label 1.
   const auto labels = torch::tensor({{1, 0}, {1, 0}, {0, 1}}, torch::kUInt8);
   const auto centers = hash_centers(2, 2, 0, 64);
@@ -191,7 +221,7 @@ TEST_CASE("the center reward is minus each image's cross-entropy to its label's 
 
 TEST_CASE("the center reward's options are checked, and it needs labels") {
   CHECK_THROWS_WITH(reward_from("[reward]\nkind = center\ndraws = 0\n"), Catch::Contains("draws"));
-  CHECK_THROWS_WITH(reward_from("[reward]\nkind = center\ncodes = both\n"), Catch::Contains("probs"));
+  CHECK_THROWS_WITH(reward_from("[reward]\nkind = center\ncodes = all\n"), Catch::Contains("probs, bits, both"));
   CHECK_THROWS_WITH(CenterReward(CenterRewardOptions().draws(0)), Catch::Contains("draws"));
   const auto codes = torch::rand({3, 4});
   CHECK_THROWS_WITH(CenterReward().global_reward(input_of(codes, codes)), Catch::Contains("labels"));
