@@ -1,6 +1,7 @@
 // hashrl check-env: build the env a config describes and run the conformance checks on it. The
 // rest of the config (agent, learner, optimiser, [train], [eval]) is built and checked too, so that
-// a config that passes here does not fail at the start of `hashrl train`.
+// a config that passes here does not fail at the start of `hashrl train`. When the learner uses the
+// score function, check_action_dependence runs too.
 #include <iostream>
 
 #include "cli.h"
@@ -21,12 +22,18 @@ int run_check_env(const std::vector<std::string>& args) {
   RunSettings::from_config(config);  // before the data is loaded: a bad value fails at once
   auto env = make_env(env_kind(config), config);
   const auto agent = make_agent(config, env->spec());
-  make_learner(ConfigSection(config, "learner"), agent->default_learner(), env->spec());
+  const auto learner = make_learner(ConfigSection(config, "learner"), agent->default_learner(), env->spec());
   config.check_all_used();
   std::cout << env->spec().describe();
   const auto report = check_env(*env, seed);
   std::cout << report.summary();
-  return report.ok() ? 0 : 1;
+  bool ok = report.ok();
+  if (learner->reward_use().score_function) {
+    const auto dependence = check_action_dependence(*env, seed);
+    std::cout << dependence.summary();
+    ok = ok && dependence.ok();
+  }
+  return ok ? 0 : 1;
 }
 
 }  // namespace hashrl::cli

@@ -84,6 +84,16 @@ Episode run_episode(Env& env, uint64_t seed, std::vector<Action>& actions, Check
   return episode;
 }
 
+// The same probabilities as `actions`, with bits drawn anew from them by `gen`.
+std::vector<Action> redrawn(const std::vector<Action>& actions, at::Generator& gen) {
+  std::vector<Action> out;
+  for (const auto& a : actions) {
+    const auto probs = a.probs.detach().cpu();
+    out.push_back({at::bernoulli(probs, gen).to(a.bits.device()), a.probs});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string CheckReport::summary() const {
@@ -114,6 +124,35 @@ CheckReport check_env(Env& env, uint64_t seed) {
     bool same = first.rewards.size() == again.rewards.size();
     for (size_t t = 0; same && t < first.rewards.size(); ++t) same = first.rewards[t].equal(again.rewards[t]);
     check.expect(same, "the same seed and actions give the same rewards");
+  } catch (const std::exception& e) {
+    report.failed.push_back(std::string("the env threw: ") + e.what());
+  }
+  return report;
+}
+
+CheckReport check_action_dependence(Env& env, uint64_t seed, int64_t draws) {
+  CheckReport report;
+  report.name = "check_action_dependence";
+  Checker check(report);
+  const std::string what = "the reward changes with the sampled bits (one state, the same probabilities)";
+  try {
+    std::vector<Action> actions;
+    const auto first = run_episode(env, seed, actions, check, false);
+    auto gen = at::detail::createCPUGenerator(seed + 7919);
+    for (int64_t d = 0; d < draws; ++d) {
+      auto other = redrawn(actions, gen);
+      const auto again = run_episode(env, seed, other, check, false);
+      for (size_t t = 0; t < first.rewards.size(); ++t)
+        if (!first.rewards[t].equal(again.rewards[t])) {
+          check.expect(true, what);
+          return report;
+        }
+    }
+    const auto& reward = env.spec().reward_dependence;
+    check.expect(false, what,
+                 fmt::format("{} draws of other bits gave every episode the same reward at every step: a score-function "
+                             "learner gets nothing from it{}",
+                             draws, reward.setting.empty() ? "" : " (" + reward.setting + ")"));
   } catch (const std::exception& e) {
     report.failed.push_back(std::string("the env threw: ") + e.what());
   }

@@ -24,4 +24,10 @@ struct CheckReport {
 // Runs the checks with random actions drawn from `seed`. The env is left after a finished episode.
 CheckReport check_env(Env& env, uint64_t seed = 0);
 
+// What a score-function learner needs of the reward: from one state (reset with the same seed),
+// actions with the same probabilities and other bits change the reward of some episode at some
+// step, within `draws` draws of other bits. A reward of the relaxed codes alone fails it, whatever
+// it declares (EnvSpec::reward_dependence). The env is left after a finished episode.
+CheckReport check_action_dependence(Env& env, uint64_t seed = 0, int64_t draws = 4);
+
 }  // namespace hashrl

@@ -17,7 +17,11 @@ const auto kCodeLength = own_keys.integer("code_length", kDefaults.code_length()
 const auto kGroupSize = own_keys.integer("group_size", kDefaults.group_size(), 1, kMaxCodeLength,
                                          "k, bits per action group (per step); q must be a multiple");
 const auto kBatchSize = own_keys.integer("batch_size", kDefaults.batch_size(), 1, kMaxBatchSize,
-                                         "triplets per episode (3 images each)");
+                                         "triplets drawn per reset (3 images each), one episode each");
+const auto kSamplesPerState = own_keys.integer(
+    "samples_per_state", kDefaults.samples_per_state(), 1, kMaxBatchSize,
+    "K: episodes run from each triplet on the same features, for group-relative learners (batch_size x K "
+    "episodes in all)");
 // "auto" rather than the options' CPU: a config run uses CUDA where LibTorch has it.
 const auto kDevice = own_keys.text("device", "auto", "cpu, cuda, cuda:N, or auto (CUDA where available)");
 const auto kFeatureCacheDir = own_keys.text(
@@ -41,6 +45,7 @@ HashEnvOptions HashEnvOptions::from_config(const ConfigSection& s) {
   o.code_length(kCodeLength(s));
   o.group_size(kGroupSize(s));
   o.batch_size(kBatchSize(s));
+  o.samples_per_state(kSamplesPerState(s));
   o.device(parse_device(kDevice(s)));
   o.feature_cache_dir(kFeatureCacheDir(s));
   o.augment(AugmentOptions::from_config(s));
@@ -54,6 +59,9 @@ void HashEnvOptions::validate() const {
   if (group_size_ < 1) fail("env.group_size must be at least 1, got {}", group_size_);
   if (batch_size_ < 1 || batch_size_ > kMaxBatchSize)
     fail("env.batch_size must be from 1 to {}, got {}", kMaxBatchSize, batch_size_);
+  if (samples_per_state_ < 1 || batch_size_ * samples_per_state_ > kMaxBatchSize)
+    fail("env.samples_per_state must be at least 1 and env.batch_size x env.samples_per_state at most {}, got {} x {}",
+         kMaxBatchSize, batch_size_, samples_per_state_);
   if (code_length_ % group_size_ != 0)
     fail("env.code_length ({}) must be a multiple of env.group_size ({})", code_length_, group_size_);
 }
@@ -77,8 +85,11 @@ HashEnv::HashEnv(HashEnvOptions options, Dataset train, std::shared_ptr<Encoder>
   spec_.code_length = options_.code_length();
   spec_.group_size = options_.group_size();
   spec_.name = kHashEnvName;
-  spec_.batch_size = options_.batch_size();
+  spec_.batch_size = options_.batch_size() * options_.samples_per_state();
+  spec_.samples_per_state = options_.samples_per_state();
   spec_.rows_per_episode = 3;  // anchors, then positives, then negatives
+  const auto reads = reward_->reads();
+  spec_.reward_dependence = {reads.bits, reads.probs, reads.setting};
   spec_.feature_dim = encoder_->output_dim();
   spec_.device = device;
   if (options_.augment().enabled() && !(train_.has_images() && encoder_->trainable()))
@@ -126,7 +137,7 @@ std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
     sampler_->seed(*seed);
     augment_.seed(*seed);
   }
-  triplets_ = sampler_->sample(spec_.batch_size);
+  triplets_ = sampler_->sample(options_.batch_size());
   const auto rows = torch::cat({triplets_.anchor, triplets_.positive, triplets_.negative}).to(spec_.device);
   if (train_features_.defined()) {
     features_ = train_features_.index_select(0, rows);
@@ -136,6 +147,15 @@ std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
     features_ = encoder_->forward(items);
   }
   labels_ = train_.labels.index_select(0, rows);
+  Info info{{"anchor", triplets_.anchor}, {"positive", triplets_.positive}, {"negative", triplets_.negative}};
+  if (const int64_t k = options_.samples_per_state(); k > 1) {
+    // Each image's row repeated K times within its block: episode i * K + s runs triplet i. The
+    // encoder ran once; the copies share its autograd graph.
+    const auto repeated = torch::arange(rows.size(0), rows.options()).view({3, -1}).repeat_interleave(k, 1).flatten();
+    features_ = features_.index_select(0, repeated);
+    labels_ = labels_.index_select(0, repeated);
+    for (auto& [name, ids] : info) ids = ids.repeat_interleave(k);
+  }
   if (features_.size(1) != spec_.feature_dim)
     fail("encoder produced {} features, its output_dim says {}", features_.size(1), spec_.feature_dim);
   bits_ = torch::zeros({spec_.num_rows(), spec_.code_length},
@@ -143,7 +163,6 @@ std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
   group_probs_.clear();
   step_ = 0;
   started_ = true;
-  Info info{{"anchor", triplets_.anchor}, {"positive", triplets_.positive}, {"negative", triplets_.negative}};
   return {Observation{features_, bits_, 0}, info};
 }
 

@@ -34,8 +34,11 @@ struct HashEnvOptions {
   TORCH_ARG(int64_t, code_length) = 48;
   /// k, bits per action group; code_length must be a multiple.
   TORCH_ARG(int64_t, group_size) = 12;
-  /// Triplets per episode (1 to kMaxBatchSize).
+  /// Triplets drawn per reset (1 to kMaxBatchSize).
   TORCH_ARG(int64_t, batch_size) = 16;
+  /// K: episodes run from each triplet, side by side, on the same features (EnvSpec::
+  /// samples_per_state); the env runs batch_size x K episodes, at most kMaxBatchSize.
+  TORCH_ARG(int64_t, samples_per_state) = 1;
   /// Where episodes run (a config's default is "auto": CUDA where LibTorch has it).
   TORCH_ARG(torch::Device, device) = torch::kCPU;
   // With a frozen encoder the training split is encoded once, up front, and episodes index those
@@ -64,7 +67,8 @@ class HashEnv : public Env {
 
   Encoder& encoder() { return *encoder_; }
   TripletSampler& sampler() { return *sampler_; }
-  // The training-split indices of the current batch's triplets.
+  // The training-split indices of the current batch's triplets (batch_size of them, each run by
+  // samples_per_state episodes).
   const Triplets& triplets() const { return triplets_; }
 
  private:
@@ -81,7 +85,7 @@ class HashEnv : public Env {
 
   // Episode state.
   Triplets triplets_;
-  torch::Tensor features_, bits_, labels_;  // labels_: the batch's images', for mining rewards
+  torch::Tensor features_, bits_, labels_;  // per row; labels_: for mining rewards
   std::vector<torch::Tensor> group_probs_;  // the relaxed codes of each step, with autograd history
   int64_t step_ = 0;
   bool started_ = false;

@@ -58,6 +58,11 @@ std::string EnvSpec::describe() const {
       "{}: q = {} bits in {} steps of k = {}; {} episodes of {} rows ({} rows); rewards: {}; device {}\n",
       name, code_length, num_steps(), group_size, batch_size, rows_per_episode, num_rows(),
       fmt::join(terms, " + "), device.str());
+  if (samples_per_state > 1)
+    out += fmt::format("  episodes in groups of {} from the same state\n", samples_per_state);
+  out += fmt::format("  reward: {} the action, {}{}\n", reward_dependence.on_action ? "depends on" : "does not depend on",
+                     reward_dependence.differentiable ? "differentiable" : "not differentiable",
+                     reward_dependence.setting.empty() ? "" : " (" + reward_dependence.setting + ")");
   out += fmt::format("  action: MultiBinary {}\n", action_space().describe());
   for (const auto& [name, box] : observation_space()) out += fmt::format("  observation.{}: {}\n", name, box.describe());
   return out;

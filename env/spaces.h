@@ -40,6 +40,17 @@ enum class RewardTerm {
 };
 std::string to_string(RewardTerm term);  // "group" | "global"
 
+// What an env's reward responds to, declared before any episode so that a learner can refuse a
+// reward it cannot learn from (learners/learner.h, require_reward_use): a score-function learner
+// needs a reward that changes with the sampled action; a pathwise one, a reward that carries the
+// autograd history of Action::probs. check_action_dependence tests the first claim. An env that
+// does not say is taken to pay both.
+struct RewardDependence {
+  bool on_action = true;       // the sampled bits change the reward
+  bool differentiable = true;  // the reward carries Action::probs' gradient
+  std::string setting;          // what decides both, for errors: "reward.codes = probs"
+};
+
 // What an env looks like before any episode runs. B episodes run side by side; each has
 // rows_per_episode rows (images, codes) that act, laid out as rows_per_episode blocks of B rows,
 // so that row r * B + i belongs to episode i. Rewards, terminated and truncated are [B].
@@ -52,6 +63,11 @@ struct EnvSpec {
   int64_t feature_dim = 0;      // D
   torch::Device device = torch::kCPU;
   std::vector<RewardTerm> reward_terms = {RewardTerm::kGroup, RewardTerm::kGlobal};
+  RewardDependence reward_dependence;
+  // Episodes come in groups of this many consecutive indices (i * K to i * K + K - 1) that start
+  // from the same state: the same rows, the same features. Their returns differ only by the
+  // actions sampled, which a group-relative learner compares. 1: every episode its own state.
+  int64_t samples_per_state = 1;
 
   int64_t num_steps() const { return group_size ? code_length / group_size : 0; }
   int64_t num_rows() const { return rows_per_episode * batch_size; }

@@ -30,6 +30,21 @@ class PyReward : public Reward {
   torch::Tensor global_reward(const RewardInput& input) const override {
     PYBIND11_OVERRIDE_PURE(torch::Tensor, Reward, global_reward, input);
   }
+  // A Python reward may define reads() returning {"bits": bool, "probs": bool}; without it, both.
+  RewardReads reads() const override {
+    py::gil_scoped_acquire gil;
+    const auto override = py::get_override(static_cast<const Reward*>(this), "reads");
+    if (!override) return Reward::reads();
+    const py::object out = override();
+    if (!py::isinstance<py::dict>(out))
+      fail("Reward.reads must return a dict {{\"bits\": bool, \"probs\": bool}}, got a {}", type_name(out));
+    const auto d = out.cast<py::dict>();
+    RewardReads reads;
+    reads.bits = d.contains("bits") ? d["bits"].cast<bool>() : true;
+    reads.probs = d.contains("probs") ? d["probs"].cast<bool>() : true;
+    reads.setting = "the Python reward's reads()";
+    return reads;
+  }
 };
 
 // A torch::nn::Module whose parameters and buffers are a Python torch.nn.Module's, the same
@@ -238,7 +253,12 @@ rows are [anchors; positives; negatives]. Derive, define group_reward(input) and
 global_reward(input) (each a float tensor [B]) and register a factory with register_reward.)")
       .def(py::init<>())
       .def("group_reward", &Reward::group_reward, py::arg("input"), py::call_guard<py::gil_scoped_release>())
-      .def("global_reward", &Reward::global_reward, py::arg("input"), py::call_guard<py::gil_scoped_release>());
+      .def("global_reward", &Reward::global_reward, py::arg("input"), py::call_guard<py::gil_scoped_release>())
+      .def("reads", [](const Reward& r) {
+        const auto reads = r.reads();
+        return py::dict(py::arg("bits") = reads.bits, py::arg("probs") = reads.probs, py::arg("setting") = reads.setting);
+      }, "what the reward reads: the emitted bits (its value changes with the action), the relaxed codes (it "
+         "carries their gradient); a subclass may define it, else both are assumed");
 
   m.def("register_reward", [](const std::string& name, py::object factory, const std::string& summary, bool replace) {
         auto* held = new py::object(std::move(factory));  // for the life of the registry

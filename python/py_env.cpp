@@ -107,6 +107,13 @@ void bind_env(py::module_& m) {
         for (const auto term : s.reward_terms) terms.push_back(to_string(term));
         return terms;
       }, "the reward terms the env pays: 'group', 'global'")
+      .def_readonly("samples_per_state", &EnvSpec::samples_per_state,
+                    "K: consecutive episodes i K .. i K + K - 1 start from the same state")
+      .def_property_readonly("reward_dependence", [](const EnvSpec& s) {
+        const auto& d = s.reward_dependence;
+        return py::dict(py::arg("on_action") = d.on_action, py::arg("differentiable") = d.differentiable,
+                        py::arg("setting") = d.setting);
+      }, "what the reward responds to: the sampled bits (on_action), the probs' gradient (differentiable)")
       .def_property_readonly("action_space", &EnvSpec::action_space)
       .def_property_readonly("observation_space", &EnvSpec::observation_space)
       .def("__repr__", &EnvSpec::describe);
@@ -181,6 +188,12 @@ or a dict of "section.key" -> value; overrides: a dict applied on top, as --set 
         return check_env(h.get(), seed);
       }, py::arg("env"), py::arg("seed") = 0,
       "the conformance checks every env must pass (env/check_env.h); leaves the env after a finished episode");
+  m.def("check_action_dependence", [](EnvHandle& h, uint64_t seed, int64_t draws) {
+        py::gil_scoped_release release;
+        return check_action_dependence(h.get(), seed, draws);
+      }, py::arg("env"), py::arg("seed") = 0, py::arg("draws") = 4,
+      "whether other bits drawn from the same probabilities, from one state, change the reward: what "
+      "score-function learners need (env/check_env.h)");
 }
 
 }  // namespace hashrl::python

@@ -18,6 +18,8 @@ CheckReport check_config(const Config& config, uint64_t seed) {
     const auto reward = make_reward(ConfigSection(config, "reward"));
     config.check_all_used();
     testing_detail::merge(report, check_env(*env, seed), "env");
+    if (learner->reward_use().score_function)
+      testing_detail::merge(report, check_action_dependence(*env, seed), "env");
     testing_detail::merge(report, check_reward(*reward, env->spec().batch_size, env->spec().group_size, seed),
                           "reward");
     testing_detail::merge(report, check_agent(*agent, *env, seed), "agent");

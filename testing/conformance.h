@@ -56,7 +56,7 @@ CheckReport check_hasher(Hasher& hasher, const torch::Tensor& features, const to
 CheckReport check_dataset(const Dataset& data);
 
 // Every check that applies to what `config` builds: the data set (check_dataset), the env
-// (check_env), the reward (check_reward on a fresh one from [reward]), the agent (check_agent), its
+// (check_env, and check_action_dependence when the learner uses the score function), the reward (check_reward on a fresh one from [reward]), the agent (check_agent), its
 // learner (check_learner), all merged into one report whose lines say which check they came from.
 CheckReport check_config(const Config& config, uint64_t seed = 0);
 
