@@ -2,6 +2,8 @@
 //   loss = (1 - w) * J + w * J.detach() * (- mean log p(bits)),   w = 0.001,
 // where J is the triplet loss on the whole relaxed code (the negative global reward) and the bits
 // are the greedy ones the agent emitted (its training mode is greedy). Key: [learner] rl_weight.
+// Nothing is sampled, so the second term is no score-function estimate: the learner learns
+// through J's gradient, and its reward must carry it (reward_use: pathwise).
 #include <torch/torch.h>
 
 #include "hashrl/rollout/learner.h"
@@ -12,6 +14,7 @@ namespace {
 class AuthorsLearner : public Learner {
  public:
   explicit AuthorsLearner(double weight) : weight_(weight) {}
+  RewardUse reward_use() const override { return {false, true}; }
 
   LossTerms loss(const Trajectory& tr) override {
     const auto triplet = -tr.global_rewards.back().mean();
@@ -38,7 +41,9 @@ const auto kRlWeight = keys.real("rl_weight", 0.001, 0, 1, "weight of their REIN
 void register_authors_learner(LearnerRegistry& registry) {
   registry.add("drlih-authors", [](const ConfigSection& section, const EnvSpec& spec) -> std::shared_ptr<Learner> {
     require_reward_terms(spec, "drlih-authors", {RewardTerm::kGlobal});
-    return std::make_shared<AuthorsLearner>(kRlWeight(section));
+    auto learner = std::make_shared<AuthorsLearner>(kRlWeight(section));
+    require_reward_use(spec, "drlih-authors", learner->reward_use());
+    return learner;
   }, "the DRLIH authors' public loss", &keys);
 }
 

@@ -18,6 +18,21 @@ void require_reward_terms(const EnvSpec& spec, const std::string& learner, const
   }
 }
 
+void require_reward_use(const EnvSpec& spec, const std::string& learner, RewardUse use) {
+  const auto& reward = spec.reward_dependence;
+  const std::string setting = reward.setting.empty() ? "" : fmt::format(" ({})", reward.setting);
+  if (use.score_function && !reward.on_action)
+    fail("learner '{}' learns by the score function (log pi x reward) and needs a reward that changes with the "
+         "sampled action, but env '{}' says its reward does not{}: the score term would be zero in expectation. "
+         "Make the reward read the emitted bits (HashEnv: reward.codes = bits, or both)",
+         learner, spec.name, setting);
+  if (use.pathwise && !reward.differentiable)
+    fail("learner '{}' differentiates the reward through the relaxed codes and needs a reward that carries their "
+         "gradient, but env '{}' says its reward does not{}. Make it read the relaxed codes (HashEnv: "
+         "reward.codes = probs, or both), or choose a learner without a pathwise term",
+         learner, spec.name, setting);
+}
+
 UpdateResult Learner::update(const std::vector<Trajectory>& buffer, UpdateContext& context) {
   if (buffer.size() != 1)
     fail("this learner takes one rollout per update, got {}; a learner that wants more overrides "
@@ -64,6 +79,7 @@ void register_reinforce_learner(LearnerRegistry& registry);
 void register_supervised_learner(LearnerRegistry& registry);
 void register_authors_learner(LearnerRegistry& registry);
 void register_ppo_learners(LearnerRegistry& registry);
+void register_group_relative_learner(LearnerRegistry& registry);
 
 LearnerRegistry& learner_registry() {
   static LearnerRegistry registry = [] {
@@ -72,6 +88,7 @@ LearnerRegistry& learner_registry() {
     register_supervised_learner(r);
     register_authors_learner(r);
     register_ppo_learners(r);
+    register_group_relative_learner(r);
     return r;
   }();
   return registry;

@@ -4,6 +4,8 @@
 //                  gradient of the global reward (eq. 9); see reinforce_learner.h
 //   supervised     the triplet loss on the relaxed codes alone (Baseline noseq)
 //   drlih-authors  the DRLIH authors' public loss (see authors_learner.cpp)
+//   a2c, ppo       actor-critic learners (ppo_learner.h)
+//   group-relative RLOO / GRPO over K episodes from each state (group_relative_learner.h)
 #include <torch/nn/module.h>
 #include <torch/serialize/archive.h>
 
@@ -21,6 +23,16 @@ namespace hashrl {
 struct LossTerms {
   torch::Tensor loss;                    // scalar to minimise
   std::map<std::string, torch::Tensor> terms;  // detached scalars to log ("score", "pathwise", ...)
+};
+
+/// How a learner uses the reward, which decides the rewards it can learn from (EnvSpec::
+/// reward_dependence). A learner that says nothing is not checked.
+struct RewardUse {
+  /// Weighs log pi(action) by the reward (REINFORCE, actor-critic, PPO): the reward must change
+  /// with the sampled action, or the term is zero in expectation.
+  bool score_function = false;
+  /// Differentiates the reward through the relaxed codes: the reward must carry their gradient.
+  bool pathwise = false;
 };
 
 // What one update did, for metrics.jsonl.
@@ -63,6 +75,9 @@ class Learner {
   // What the learner itself trains (a learned critic), beside the agent and the env; trained by
   // the same optimiser and saved in checkpoints. Null when it trains nothing.
   virtual torch::nn::Module* module() { return nullptr; }
+  // How the learner uses the reward (above); `hashrl check` tests action dependence when it says
+  // score_function.
+  virtual RewardUse reward_use() const { return {}; }
   // The learner's state in a checkpoint: module() by default; a learner with more (running
   // statistics, a KL-adapted coefficient) saves and loads it here too.
   virtual void save(torch::serialize::OutputArchive& archive);
@@ -82,6 +97,10 @@ std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::s
 // Throws "learner 'L' needs the env's T reward, which env 'E' does not pay (it pays: ...)" unless the
 // env declares every term in `needed`.
 void require_reward_terms(const EnvSpec& spec, const std::string& learner, const std::vector<RewardTerm>& needed);
+
+// Throws, naming the learner, the env and the setting to change, when the env's reward cannot
+// serve `use`: "learner 'a2c' learns by the score function ... (reward.codes = probs) ...".
+void require_reward_use(const EnvSpec& spec, const std::string& learner, RewardUse use);
 
 // The log-probability of each episode's action group at each step: the sum over the episode's
 // rows (HashEnv: a triplet's three images), [T, B].

@@ -183,10 +183,14 @@ LossTerms A2cLearner::loss(const Trajectory& trajectory) {
 // PPO and A2C: one critic, two ways of stepping on it.
 void register_ppo_learners(LearnerRegistry& registry) {
   registry.add("ppo", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
-    return std::make_shared<PpoLearner>(PpoOptions::from_config(s), spec);
+    auto learner = std::make_shared<PpoLearner>(PpoOptions::from_config(s), spec);
+    require_reward_use(spec, "ppo", learner->reward_use());
+    return learner;
   }, "PPO: clipped surrogate, GAE critic, epochs x minibatches per rollout buffer", &ppo_keys());
   registry.add("a2c", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
-    return std::make_shared<A2cLearner>(ActorCriticOptions::from_config(s), spec);
+    auto learner = std::make_shared<A2cLearner>(ActorCriticOptions::from_config(s), spec);
+    require_reward_use(spec, "a2c", learner->reward_use());
+    return learner;
   }, "advantage actor-critic: GAE critic, one step per rollout", &a2c_keys());
 }
 

@@ -48,6 +48,7 @@ class PpoLearner : public Learner {
   int64_t episodes_per_update() const override { return options_.rollouts(); }
   UpdateResult update(const std::vector<Trajectory>& buffer, UpdateContext& context) override;
   torch::nn::Module* module() override { return critic_.get(); }
+  RewardUse reward_use() const override { return {true, false}; }
 
  private:
   PpoOptions options_;
@@ -63,6 +64,7 @@ class A2cLearner : public Learner {
   A2cLearner(ActorCriticOptions options, const EnvSpec& spec);
   LossTerms loss(const Trajectory& trajectory) override;
   torch::nn::Module* module() override { return critic_.get(); }
+  RewardUse reward_use() const override { return {true, false}; }
 
  private:
   ActorCriticOptions options_;

@@ -9,7 +9,7 @@ const ReinforceOptions kDefaults;
 KeyTable keys;
 const auto kSignal = keys.choice("signal", kDefaults.signal(), kSignals,
                                  "what weights log pi: the group reward (Rg, eq. 8), the rewards from the step on, "
-                                 "or Rg plus R_G on the last step");
+                                 "Rg plus R_G on the last step, or Rg plus R_G at every step");
 const auto kBaseline = keys.choice("baseline", kDefaults.baseline(), kBaselines,
                                    "subtracted from the signal: nothing, its per-step batch mean, or a learned value "
                                    "per step from the triplet's features (fitted by squared error, checkpointed)");
@@ -62,11 +62,16 @@ ReinforceLearner::ReinforceLearner(ReinforceOptions options, const EnvSpec& spec
   if (options_.signal() == Signal::kGroup) needed.push_back(RewardTerm::kGroup);
   if (options_.pathwise() == Pathwise::kGlobal) needed.push_back(RewardTerm::kGlobal);
   require_reward_terms(spec, "reinforce", needed);
+  require_reward_use(spec, "reinforce", reward_use());
   if (options_.baseline() != Baseline::kCritic) return;
   namespace nn = torch::nn;
   critic_ = nn::Sequential(nn::Linear(spec.rows_per_episode * spec.feature_dim, options_.critic_hidden()), nn::ReLU(),
                            nn::Linear(options_.critic_hidden(), spec.num_steps())).ptr();
   critic_->to(spec.device);
+}
+
+RewardUse ReinforceLearner::reward_use() const {
+  return {true, options_.pathwise() != Pathwise::kNone && options_.pathwise_weight() > 0};
 }
 
 LossTerms ReinforceLearner::loss(const Trajectory& tr) {
@@ -75,9 +80,7 @@ LossTerms ReinforceLearner::loss(const Trajectory& tr) {
   const auto log_probs = episode_log_probs(tr);         // [T, B]
 
   // Eq. 8: each group's log-probability weighted by its (detached) reward signal.
-  torch::Tensor signal = group.detach();
-  if (options_.signal() == Signal::kTotal) signal = signal + global.detach();
-  if (options_.signal() == Signal::kRewardToGo) signal = (signal + global.detach()).flip(0).cumsum(0).flip(0);
+  const torch::Tensor signal = reward_signal(options_.signal(), group, global);
   torch::Tensor advantage = signal;
   torch::Tensor critic_loss = torch::zeros({}, signal.options());
   if (options_.baseline() == Baseline::kBatchMean) advantage = advantage - advantage.mean(1, true);

@@ -11,17 +11,9 @@
 
 #include "hashrl/common/choices.h"
 #include "hashrl/rollout/learner.h"
+#include "hashrl/rollout/reward_signal.h"
 
 namespace hashrl {
-
-/// What weights each group's log-probability in the score-function term.
-enum class Signal {
-  kGroup,       ///< the group reward Rg_t (the paper)
-  kRewardToGo,  ///< the sum of the rewards from step t on, the global one included
-  kTotal,       ///< Rg_t, plus R_G on the last step
-};
-inline const Choices<Signal> kSignals = {
-    {"group", Signal::kGroup}, {"reward-to-go", Signal::kRewardToGo}, {"total", Signal::kTotal}};
 
 /// What is subtracted from the signal.
 enum class Baseline {
@@ -71,6 +63,8 @@ class ReinforceLearner : public Learner {
   ReinforceLearner(ReinforceOptions options, const EnvSpec& spec);
   LossTerms loss(const Trajectory& trajectory) override;
   torch::nn::Module* module() override { return critic_ ? critic_.get() : nullptr; }
+  // The score function always; the pathwise gradient unless pathwise = none or its weight is 0.
+  RewardUse reward_use() const override;
 
  private:
   ReinforceOptions options_;

@@ -1,6 +1,6 @@
 // `supervised`: minimise the negative global reward through the relaxed codes and nothing else:
 // with the triplet reward this is the triplet ranking loss on the whole code, the paper's
-// Baseline noseq. Its rewards must read probs (reward.codes = probs), or nothing is learnt.
+// Baseline noseq. Its reward must carry the relaxed codes' gradient (reward.codes = probs or both).
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
@@ -11,10 +11,11 @@ namespace {
 
 class SupervisedLearner : public Learner {
  public:
+  RewardUse reward_use() const override { return {false, true}; }
   LossTerms loss(const Trajectory& tr) override {
     const auto global = tr.global_rewards.back();
     if (!global.requires_grad())
-      fail("learner 'supervised' needs a reward with a gradient: set reward.codes = probs");
+      fail("learner 'supervised' needs a reward with a gradient: set reward.codes = probs or both");
     const auto loss = -global.mean();
     return {loss, {{"pathwise", loss.detach()}, {"global_reward", global.detach().mean()}}};
   }
@@ -25,7 +26,9 @@ class SupervisedLearner : public Learner {
 void register_supervised_learner(LearnerRegistry& registry) {
   registry.add("supervised", [](const ConfigSection&, const EnvSpec& spec) -> std::shared_ptr<Learner> {
     require_reward_terms(spec, "supervised", {RewardTerm::kGlobal});
-    return std::make_shared<SupervisedLearner>();
+    auto learner = std::make_shared<SupervisedLearner>();
+    require_reward_use(spec, "supervised", learner->reward_use());
+    return learner;
   }, "the triplet loss on relaxed codes (Baseline noseq)");
 }
 

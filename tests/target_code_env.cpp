@@ -15,7 +15,8 @@ TargetCodeEnv::TargetCodeEnv(TargetCodeOptions options, torch::Tensor features)
   spec_.name = "TargetCode-v0";
   spec_.code_length = options.code_length;
   spec_.group_size = options.group_size;
-  spec_.batch_size = options.batch_size;
+  spec_.batch_size = options.batch_size * options.samples_per_state;
+  spec_.samples_per_state = options.samples_per_state;
   spec_.rows_per_episode = 1;
   spec_.feature_dim = features_.size(1);
   spec_.reward_terms = {RewardTerm::kGroup};
@@ -25,7 +26,8 @@ TargetCodeEnv::TargetCodeEnv(TargetCodeOptions options, torch::Tensor features)
 
 std::pair<Observation, Info> TargetCodeEnv::reset(std::optional<uint64_t> seed) {
   if (seed) generator_ = at::detail::createCPUGenerator(*seed);
-  const auto rows = at::randint(features_.size(0), {spec_.batch_size}, generator_, torch::kLong);
+  const auto rows = at::randint(features_.size(0), {options_.batch_size}, generator_, torch::kLong)
+                        .repeat_interleave(options_.samples_per_state);
   observed_ = features_.index_select(0, rows);
   target_ = observed_.matmul(projection_).gt(0).to(torch::kFloat32);
   bits_ = torch::zeros({spec_.batch_size, spec_.code_length});
@@ -65,6 +67,7 @@ void register_target_code_env() {
       o.group_size = config.get_int("env.group_size", o.group_size, 1, o.code_length);
       o.batch_size = config.get_int("env.batch_size", o.batch_size, 1, 4096);
       o.pays_global = config.get_bool("env.pays_global", true);
+      o.samples_per_state = config.get_int("env.samples_per_state", 1, 1, 64);
       o.seed = static_cast<uint64_t>(config.get_int("train.seed", 0, 0));
       const auto train = data.data.subset(data.split.train);
       if (train.has_images()) fail("TargetCode-v0 needs feature vectors ([data] kind = synthetic or npy)");

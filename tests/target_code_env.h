@@ -18,6 +18,7 @@ namespace hashrl::test {
 struct TargetCodeOptions {
   int64_t code_length = 8, group_size = 4, batch_size = 8;
   bool pays_global = true;  // false: an env with the group term only
+  int64_t samples_per_state = 1;  // K: episodes run from each drawn row (batch_size x K in all)
   uint64_t seed = 0;        // draws W and the episodes' rows
 };
 
@@ -42,7 +43,8 @@ class TargetCodeEnv : public Env {
 };
 
 // Registers TargetCode-v0 in env_registry() (once), over the [data] training split's features;
-// it reads env.code_length, env.group_size, env.batch_size, env.pays_global and train.seed.
+// it reads env.code_length, env.group_size, env.batch_size, env.pays_global, env.samples_per_state
+// and train.seed.
 void register_target_code_env();
 
 }  // namespace hashrl::test

@@ -72,6 +72,9 @@ TEST_CASE("every built-in learner passes check_learner") {
       {{"learner.kind", "ppo"}, {"learner.rollouts", "2"}, {"learner.epochs", "2"}, {"learner.minibatches", "2"}},
       {{"learner.kind", "ppo"}, {"learner.value_clip", "0"}, {"learner.normalize_advantages", "false"}},
       {{"learner.kind", "a2c"}, {"learner.lambda", "1"}},
+      {{"learner.kind", "group-relative"}, {"env.samples_per_state", "2"}, {"reward.codes", "bits"}},
+      {{"learner.kind", "group-relative"}, {"env.samples_per_state", "3"}, {"learner.advantage", "normalized"},
+       {"learner.signal", "reward-to-go"}},
   };
   for (const auto& settings : cases) {
     Config config = test::synthetic_config(8, 4, 5);

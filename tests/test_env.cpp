@@ -89,3 +89,40 @@ TEST_CASE("the spec is known before any episode and describes every tensor") {
   CHECK(spec.observation_space().at("bits").shape == std::vector<int64_t>{6, 12});
   CHECK(spec.describe().find("4 steps of k = 3") != std::string::npos);
 }
+
+TEST_CASE("samples_per_state runs K episodes from each triplet on the same features") {
+  Config config = test::synthetic_config(8, 4, 3);
+  config.set("env.samples_per_state", "2");
+  auto env = make_env("HashEnv-v0", config);
+  const auto& spec = env->spec();
+  CHECK(spec.batch_size == 6);
+  CHECK(spec.samples_per_state == 2);
+  CHECK(spec.describe().find("groups of 2") != std::string::npos);
+  auto [obs, info] = env->reset(4);
+  REQUIRE(obs.features.size(0) == 18);
+  // Rows r * 6 + 2 i and r * 6 + 2 i + 1 are one image's two copies, in each of the three blocks.
+  for (int64_t row = 0; row < 18; row += 2) CHECK(obs.features[row].equal(obs.features[row + 1]));
+  CHECK_FALSE(obs.features[0].equal(obs.features[2]));
+  CHECK(info.at("anchor").size(0) == 6);
+  CHECK(info.at("anchor")[0].item<int64_t>() == info.at("anchor")[1].item<int64_t>());
+  CHECK(check_env(*env, 2).ok());
+  config.set("env.samples_per_state", "4096");
+  CHECK_THROWS_WITH(make_env("HashEnv-v0", config), Catch::Contains("env.samples_per_state"));
+}
+
+TEST_CASE("check_action_dependence passes a reward of the bits and fails one of the relaxed codes") {
+  for (const std::string reward : {"triplet", "center", "contrastive"}) {
+    for (const std::string codes : {"bits", "both", "probs"}) {
+      Config config = test::synthetic_config(8, 4, 4);
+      config.set("reward.kind", reward);
+      config.set("reward.codes", codes);
+      auto env = make_env("HashEnv-v0", config);
+      const auto report = check_action_dependence(*env, 3);
+      INFO(reward << ", codes = " << codes << "\n" << report.summary());
+      CHECK(report.ok() == (codes != "probs"));
+      CHECK(env->spec().reward_dependence.on_action == (codes != "probs"));
+      CHECK(env->spec().reward_dependence.differentiable == (codes != "bits"));
+      if (codes == "probs") CHECK(report.summary().find("reward.codes = probs") != std::string::npos);
+    }
+  }
+}

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include "hashrl/rollout/group_relative_learner.h"
 #include "hashrl/rollout/ppo_learner.h"
 #include "hashrl/rollout/reinforce_learner.h"
 
@@ -165,4 +166,65 @@ TEST_CASE("ppo and a2c options: ranges are checked, from a config or from code")
   spec.code_length = 4, spec.group_size = 2, spec.batch_size = 8, spec.rows_per_episode = 3, spec.feature_dim = 5;
   CHECK_THROWS_WITH(PpoLearner(PpoOptions::from_config(ConfigSection(config, "learner")), spec),
                     Catch::Contains("learner.minibatches (9) must not exceed") && Catch::Contains("env.batch_size (8)"));
+}
+
+// --- the group-relative learner (rollout/group_relative_learner.h) -------------------------------
+
+TEST_CASE("group-relative advantages: leave-one-out and normalised within each group, by hand") {
+  // One step, two states of K = 3 episodes each.
+  const auto signal = torch::tensor({{1.0, 2.0, 6.0, 0.0, 0.0, 3.0}});
+  const auto loo = group_relative_advantages(signal, 3, GroupAdvantage::kLeaveOneOut);
+  // Episode 0: 1 - (2 + 6) / 2 = -3; episode 2: 6 - 1.5 = 4.5; episode 5: 3 - 0 = 3.
+  CHECK(torch::allclose(loo, torch::tensor({{-3.0, -1.5, 4.5, -1.5, -1.5, 3.0}})));
+  const auto normalized = group_relative_advantages(signal, 3, GroupAdvantage::kNormalized);
+  const double sd = std::sqrt(((1 - 3.0) * (1 - 3.0) + 1 + 9) / 3.0), sd2 = std::sqrt((1 + 1 + 4) / 3.0);
+  CHECK(torch::allclose(normalized, torch::tensor({{-2 / sd, -1 / sd, 3 / sd, -1 / sd2, -1 / sd2, 2 / sd2}}), 1e-4));
+  CHECK_THROWS_WITH(group_relative_advantages(signal, 4, GroupAdvantage::kLeaveOneOut), Catch::Contains("multiple of K"));
+}
+
+TEST_CASE("group-relative: the gradient equals the hand-computed one, and no pathwise term is taken") {
+  Tiny tiny(4, 3);  // 4 episodes: two states of K = 2
+  auto spec = tiny.spec();
+  spec.samples_per_state = 2;
+  GroupRelativeLearner learner(GroupRelativeOptions().signal(Signal::kGroupGlobal), spec);
+  // The rewards carry a gradient of theta that a pathwise term would follow; this learner must not.
+  auto& tr = tiny.trajectory;
+  for (auto& g : tr.group_rewards) g = g + 0 * tiny.theta.sum();
+  learner.loss(tr).loss.backward();
+  const auto signal = tiny.group + tiny.global.sum(0, true);
+  const auto advantage = group_relative_advantages(signal, 2, GroupAdvantage::kLeaveOneOut);
+  CHECK(torch::allclose(tiny.theta.grad(), tiny.expected_grad(advantage), 1e-5, 1e-6));
+  CHECK(learner.reward_use().score_function);
+  CHECK_FALSE(learner.reward_use().pathwise);
+  const auto terms = learner.loss(tr).terms;
+  for (const char* name : {"score", "entropy", "return_spread", "group_reward", "global_reward"})
+    CHECK(terms.count(name) == 1);
+}
+
+TEST_CASE("group-relative refuses an env that runs one episode per state, naming the key") {
+  const Tiny tiny(4, 3);
+  CHECK_THROWS_WITH(GroupRelativeLearner(GroupRelativeOptions(), tiny.spec()),
+                    Catch::Contains("'group-relative'") && Catch::Contains("env.samples_per_state"));
+  const auto config = Config::from_string("[learner]\nadvantage = grpo\n");
+  CHECK_THROWS_WITH(GroupRelativeOptions::from_config(ConfigSection(config, "learner")),
+                    Catch::Contains("learner.advantage") && Catch::Contains("leave-one-out, normalized"));
+}
+
+TEST_CASE("a learner refuses a reward it cannot learn from, naming the learner, the env and the setting") {
+  Tiny tiny(4, 3);
+  auto spec = tiny.spec();
+  spec.name = "HashEnv-v0";
+  spec.reward_dependence = {false, true, "reward.codes = probs"};
+  // The score function on a reward of the relaxed codes: zero in expectation.
+  CHECK_THROWS_WITH(require_reward_use(spec, "a2c", {true, false}),
+                    Catch::Contains("learner 'a2c' learns by the score function") && Catch::Contains("HashEnv-v0") &&
+                        Catch::Contains("(reward.codes = probs)") && Catch::Contains("reward.codes = bits, or both"));
+  CHECK_THROWS_WITH(ReinforceLearner(ReinforceOptions(), spec), Catch::Contains("learner 'reinforce'"));
+  spec.reward_dependence = {true, false, "reward.codes = bits"};
+  CHECK_THROWS_WITH(ReinforceLearner(ReinforceOptions().pathwise(Pathwise::kAll), spec),
+                    Catch::Contains("learner 'reinforce' differentiates the reward") &&
+                        Catch::Contains("(reward.codes = bits)"));
+  CHECK_NOTHROW(ReinforceLearner(ReinforceOptions().pathwise(Pathwise::kNone), spec));
+  spec.reward_dependence = {true, true, "reward.codes = both"};
+  CHECK_NOTHROW(ReinforceLearner(ReinforceOptions().pathwise(Pathwise::kAll), spec));
 }

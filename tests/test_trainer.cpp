@@ -166,6 +166,33 @@ TEST_CASE("drlih learns on Fashion-MNIST with the default CPU config", "[fashion
   CHECK(trained > untrained + 0.07);
 }
 
+TEST_CASE("group-relative leaves chance on a tiny HashEnv from the reward of the bits alone") {
+  // Synthetic clusters (4 classes), identity encoder, 12-bit codes; the center reward on the
+  // emitted bits: no gradient reaches the policy but through log pi. Against the same policy
+  // untrained, over three seeds: untrained 0.41-0.53 (the clusters show through random
+  // projections), trained 0.96-1.0 here; the test asks +0.2, under half the smallest gain.
+  for (const int seed : {0, 1, 2}) {
+    auto map_after = [&](int64_t steps) {
+      Config c = test::synthetic_config(12, 4, 8);
+      c.set("env.samples_per_state", "4");
+      c.set("reward.kind", "center");
+      c.set("reward.codes", "bits");
+      c.set("learner.kind", "group-relative");
+      c.set("optim.kind", "adam");
+      c.set("optim.lr", "0.003");
+      c.set("train.seed", std::to_string(seed));
+      c.set("train.steps", std::to_string(steps));
+      c.set("train.checkpoint_every", "0");
+      Trainer t(c, test::scratch_dir("group-relative-" + std::to_string(seed) + "-" + std::to_string(steps)));
+      t.train();
+      return t.evaluate()["metrics"]["map"].get<double>();
+    };
+    const double untrained = map_after(0), trained = map_after(300);
+    INFO("seed " << seed << ": untrained MAP " << untrained << ", trained MAP " << trained);
+    CHECK(trained > untrained + 0.2);
+  }
+}
+
 TEST_CASE("the encoder's parameters take their own learning-rate scale, on the schedule") {
   OptimizerSettings settings = OptimizerSettings::from_config(ConfigSection(
       Config::from_string("[optim]\nkind = adam\nlr = 0.01\nlr_step = 10\nlr_gamma = 0.5\nencoder_lr_scale = 3\n"),
