@@ -9,9 +9,11 @@
 
 #include "hashrl/common/files.h"
 #include "hashrl/train/experiment.h"
+#include "hashrl/train/seed_statistics.h"
 #include "support.h"
 
 using namespace hashrl;
+using Catch::Detail::Approx;
 
 namespace {
 
@@ -146,4 +148,25 @@ TEST_CASE("Ctrl-C stops hashrl experiment with the run in progress checkpointed,
                                         Catch::Contains("run the same hashrl experiment command again"));
     CHECK(std::filesystem::exists(dir + "/out/runs/drlih-8b-s0/checkpoint.pt"));
   }
+}
+
+TEST_CASE("seed statistics: interquartile mean, probability of improvement and bootstrap intervals, by hand") {
+  CHECK(interquartile_mean({5, 1, 3, 100}) == Approx(4.0));      // 1 and 100 trimmed
+  CHECK(interquartile_mean({1, 2, 3}) == Approx(2.0));           // fewer than 4: the mean
+  CHECK(interquartile_mean({0, 10, 2, 4, 3, 100, 1, 5}) == Approx(3.5));  // 2 trimmed each side: 2, 3, 4, 5
+  CHECK_THROWS_WITH(interquartile_mean({}), Catch::Contains("no values"));
+  CHECK(probability_of_improvement({2, 3}, {1, 1}) == Approx(1.0));
+  CHECK(probability_of_improvement({1}, {1}) == Approx(0.5));
+  CHECK(probability_of_improvement({1, 3}, {2}) == Approx(0.5));
+  const auto mean = [](const std::vector<std::vector<double>>& s) { return interquartile_mean(s[0]); };
+  const auto same = bootstrap_interval({{0.7, 0.7, 0.7}}, mean);
+  CHECK((same.low == Approx(0.7) && same.high == Approx(0.7)));
+  const std::vector<double> spread = {0.60, 0.65, 0.70, 0.72, 0.75};
+  const auto ci = bootstrap_interval({spread}, mean);
+  CHECK(ci.low < interquartile_mean(spread));
+  CHECK(ci.high > interquartile_mean(spread));
+  CHECK(ci.low >= 0.60);
+  CHECK(ci.high <= 0.75);
+  const auto again = bootstrap_interval({spread}, mean);  // a fixed seed: the same table twice
+  CHECK((again.low == ci.low && again.high == ci.high));
 }

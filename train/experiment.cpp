@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "hashrl/env/hash_env.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/train/kind_switch.h"
+#include "hashrl/train/seed_statistics.h"
 #include "hashrl/train/stop_on_signal.h"
 #include "hashrl/train/trainer.h"
 
@@ -140,6 +142,48 @@ std::string table(const ExperimentPlan& plan, const std::map<std::string, std::m
   return out + "\n";
 }
 
+// The interquartile mean of each method's MAP over its seeds, with its 95% bootstrap interval, and
+// with a baseline each method's probability of improvement over it.
+std::string robust_tables(const ExperimentPlan& plan, const std::map<std::string, std::map<int64_t, Cell>>& cells) {
+  const auto header = [&](const std::string& title) {
+    std::string out = "## " + title + "\n\n| method |";
+    for (const auto q : plan.code_lengths) out += fmt::format(" {} bits |", q);
+    out += "\n|---|";
+    for (size_t i = 0; i < plan.code_lengths.size(); ++i) out += "---|";
+    return out + "\n";
+  };
+  const auto iqm = [](const std::vector<std::vector<double>>& s) { return interquartile_mean(s[0]); };
+  std::string out = header(
+      "MAP, interquartile mean over seeds [95% bootstrap interval] (rliable; with fewer than 4 seeds the IQM is the mean)");
+  for (const auto& method : plan.methods) {
+    out += "| " + method.name + " |";
+    for (const auto q : plan.code_lengths) {
+      const auto& map = cells.at(method.name).at(q).map;
+      const auto ci = bootstrap_interval({map}, iqm);
+      out += fmt::format(" {:.4f} [{:.4f}, {:.4f}] |", interquartile_mean(map), ci.low, ci.high);
+    }
+    out += "\n";
+  }
+  out += "\n";
+  if (plan.baseline.empty()) return out;
+  out += header(fmt::format("P(a run beats a run of {}), by MAP [95% bootstrap interval]", plan.baseline));
+  const auto improvement = [](const std::vector<std::vector<double>>& s) {
+    return probability_of_improvement(s[0], s[1]);
+  };
+  for (const auto& method : plan.methods) {
+    if (method.name == plan.baseline) continue;
+    out += "| " + method.name + " |";
+    for (const auto q : plan.code_lengths) {
+      const auto& x = cells.at(method.name).at(q).map;
+      const auto& y = cells.at(plan.baseline).at(q).map;
+      const auto ci = bootstrap_interval({x, y}, improvement);
+      out += fmt::format(" {:.2f} [{:.2f}, {:.2f}] |", probability_of_improvement(x, y), ci.low, ci.high);
+    }
+    out += "\n";
+  }
+  return out + "\n";
+}
+
 // Where the paper's ordering DRLIH > ng > noseq holds, by (tie-aware) MAP, for the methods of those names.
 std::string ordering(const ExperimentPlan& plan, const std::map<std::string, std::map<int64_t, Cell>>& cells) {
   const std::vector<std::string> order = {"drlih", "ng", "noseq"};
@@ -167,6 +211,9 @@ const auto kMaxGroupSize = keys.integer("max_group_size", kDefaults.max_group_si
                                         "own env.group_size (32 bits: 8; ng keeps 1)");
 const auto kSet = keys.text("set", "", "overrides for every run, space-separated section.key=value");
 const auto kPlots = keys.flag("plots", kDefaults.plots, "MAP and precision within radius 2 against code length");
+const auto kBaseline = keys.text("baseline", kDefaults.baseline,
+                                 "a method to compare every other with: the probability that a run beats one of its "
+                                 "runs, by MAP, with a 95% bootstrap interval (empty: none)");
 
 KeyTable method_table;  // of each [method.NAME]
 const auto kMethodConfig = method_table.text("config", "", "the run config, relative to the experiment file (required)");
@@ -185,8 +232,12 @@ ExperimentPlan ExperimentPlan::from_config(const Config& config, const std::stri
   plan.max_group_size = kMaxGroupSize(section);
   plan.overrides = split_words(kSet(section));
   plan.plots = kPlots(section);
+  plan.baseline = kBaseline(section);
   const auto names = kMethods(section);
   if (names.empty()) fail("config key '{}' names no method", section.key(kMethods.name()));
+  if (!plan.baseline.empty() && std::find(names.begin(), names.end(), plan.baseline) == names.end())
+    fail("config key '{}': '{}' is not one of the methods ({})", section.key(kBaseline.name()), plan.baseline,
+         fmt::join(names, ", "));
   for (const auto& name : names) {
     const ConfigSection method(config, "method." + name);
     if (!method.has(kMethodConfig.name()))
@@ -261,6 +312,7 @@ nlohmann::json run_experiment(const ExperimentPlan& plan, const std::string& out
   std::string md = "# Results\n\nMethods as rows, code lengths as columns (mean ± sample std over seeds " +
                    fmt::format("{}", fmt::join(plan.seeds, ", ")) + "); every run in runs/.\n\n";
   md += table(plan, cells, "MAP (full database, tie-aware: the database's order cannot move it)", &Cell::map, 4);
+  md += robust_tables(plan, cells);
   md += table(plan, cells, "MAP with ties by database index (as many papers rank; for comparison)",
               &Cell::map_index_order, 4);
   md += table(plan, cells, "Distinct database codes", &Cell::distinct_codes, 0);

@@ -10,6 +10,7 @@
 //                              at most the method's own group_size: ng keeps 1)
 //   methods = drlih,lsh
 //   set = train.steps=1000     overrides for every run (space-separated section.key=value)
+//   baseline = noseq           optional: each method's probability of improvement over it
 //
 //   [method.drlih]
 //   config = ../configs/drlih-cpu.ini    relative to the experiment file
@@ -20,8 +21,10 @@
 // Each run lands in OUT/runs/<method>-<q>b-s<seed>/ (a `hashrl train` folder). A run whose
 // report.json exists for the same config is reused; one with only a checkpoint is resumed; so the
 // table can be built in pieces and an interrupted experiment continues where it stopped. Then:
-//   OUT/table.md      MAP, precision within radius 2 and wall time per method and code length,
-//                     and whether the paper's ordering (drlih > ng > noseq) holds at each length
+//   OUT/table.md      MAP (mean ± std, and the interquartile mean with a 95% bootstrap interval;
+//                     with a baseline, the probability of improvement over it), precision within
+//                     radius 2 and wall time per method and code length, and whether the paper's
+//                     ordering (drlih > ng > noseq) holds at each length
 //   OUT/results.json  every run's metrics and times
 //   OUT/plots/        MAP and precision within radius 2 against code length (when plots = true)
 #include <nlohmann/json.hpp>
@@ -50,6 +53,7 @@ struct ExperimentPlan {
   int64_t max_group_size = 12;
   std::vector<std::string> overrides;  // for every run, before the method's own
   bool plots = true;
+  std::string baseline;  // a method every other is compared with (probability of improvement); empty: none
 };
 
 // The keys of [experiment] and of each [method.NAME].
