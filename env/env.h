@@ -17,6 +17,7 @@
 
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +69,17 @@ class Env {
   // features, [N, ...], any device), without autograd and in eval mode: what retrieval codes of
   // queries and database items are computed from.
   virtual torch::Tensor observe_features(const torch::Tensor& items) = 0;
+
+  // What the last reset() computed its features from, one row per observation row (HashEnv: the
+  // images, as augmented), when the features come from parameters a learner trains (a trainable
+  // encoder); undefined otherwise. A learner that steps several times on one rollout (ppo) passes
+  // them to encode() again, so that the encoder trains on every step, not only the rollout's.
+  virtual torch::Tensor encoder_inputs() const { return {}; }
+  // The features of `inputs` (every row of some encoder_inputs(), so that batch statistics are the
+  // rollout's) in the current mode, with autograd.
+  virtual torch::Tensor encode(const torch::Tensor& inputs) {
+    throw std::logic_error("this env has no encoder to run again: its encoder_inputs() are undefined");
+  }
 
   // All that a checkpoint needs to continue the env exactly: trainable weights, sampler position.
   virtual void save(torch::serialize::OutputArchive& archive) const {}

@@ -106,6 +106,11 @@ std::vector<torch::Tensor> HashEnv::parameters() const {
   return encoder_->trainable() ? encoder_->parameters() : std::vector<torch::Tensor>{};
 }
 
+torch::Tensor HashEnv::encode(const torch::Tensor& inputs) {
+  if (!encoder_->trainable()) fail("{}: the encoder is frozen; its features are final", spec_.name);
+  return encoder_->forward(inputs.to(spec_.device));
+}
+
 torch::Tensor HashEnv::observe_features(const torch::Tensor& items) {
   EvalModeGuard eval_mode(*encoder_);
   torch::NoGradGuard no_grad;
@@ -139,12 +144,14 @@ std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
   }
   triplets_ = sampler_->sample(options_.batch_size());
   const auto rows = torch::cat({triplets_.anchor, triplets_.positive, triplets_.negative}).to(spec_.device);
+  inputs_ = torch::Tensor();
   if (train_features_.defined()) {
     features_ = train_features_.index_select(0, rows);
   } else {
     auto items = train_.items().index_select(0, rows);
     if (options_.augment().enabled()) items = augment_(items);
     features_ = encoder_->forward(items);
+    if (encoder_->trainable()) inputs_ = items;
   }
   labels_ = train_.labels.index_select(0, rows);
   Info info{{"anchor", triplets_.anchor}, {"positive", triplets_.positive}, {"negative", triplets_.negative}};
@@ -154,6 +161,7 @@ std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
     const auto repeated = torch::arange(rows.size(0), rows.options()).view({3, -1}).repeat_interleave(k, 1).flatten();
     features_ = features_.index_select(0, repeated);
     labels_ = labels_.index_select(0, repeated);
+    if (inputs_.defined()) inputs_ = inputs_.index_select(0, repeated);
     for (auto& [name, ids] : info) ids = ids.repeat_interleave(k);
   }
   if (features_.size(1) != spec_.feature_dim)

@@ -62,6 +62,9 @@ class HashEnv : public Env {
   StepResult step(const Action& action) override;
   std::vector<torch::Tensor> parameters() const override;
   torch::Tensor observe_features(const torch::Tensor& items) override;
+  // The episode's images (augmented, one per row) when the encoder is trainable.
+  torch::Tensor encoder_inputs() const override { return inputs_; }
+  torch::Tensor encode(const torch::Tensor& inputs) override;
   void save(torch::serialize::OutputArchive& archive) const override;
   void load(torch::serialize::InputArchive& archive) override;
 
@@ -86,6 +89,7 @@ class HashEnv : public Env {
   // Episode state.
   Triplets triplets_;
   torch::Tensor features_, bits_, labels_;  // per row; labels_: for mining rewards
+  torch::Tensor inputs_;                    // per row, what a trainable encoder encoded
   std::vector<torch::Tensor> group_probs_;  // the relaxed codes of each step, with autograd history
   int64_t step_ = 0;
   bool started_ = false;

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/rollout/reward_normalizer.h"
 
 namespace hashrl {
 
@@ -70,6 +71,10 @@ torch::Tensor episode_sum(const torch::Tensor& per_row, int64_t rows_per_episode
 namespace {
 KeyTable shared_keys;
 const auto kKind = shared_keys.name_of("kind", "", "a learner (below)", "how the agent learns", "the agent's");
+const auto kNormalizeRewards = shared_keys.flag(
+    "normalize_rewards", false,
+    "divide the rewards the learner sees by a running std of the episode return (any learner; "
+    "rollout/reward_normalizer.h)");
 }  // namespace
 
 const KeyTable& learner_keys() { return shared_keys; }
@@ -96,7 +101,9 @@ LearnerRegistry& learner_registry() {
 
 std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback,
                                       const EnvSpec& spec) {
-  return learner_registry().create(kKind.with_fallback(fallback), section, section, spec);
+  auto learner = learner_registry().create(kKind.with_fallback(fallback), section, section, spec);
+  if (kNormalizeRewards(section)) return std::make_shared<RewardNormalizer>(std::move(learner));
+  return learner;
 }
 
 }  // namespace hashrl

@@ -54,6 +54,11 @@ class UpdateContext {
   // parameters are not finite. Returns the gradient norm before clipping. Call it as often as an
   // update needs (epochs x minibatches).
   virtual double optimizer_step(const LossTerms& terms) = 0;
+  // The env's features of `inputs` (a trajectory's inputs), with autograd: a learner that steps
+  // several times on one rollout recomputes them so that its steps train the encoder too.
+  virtual torch::Tensor encode(const torch::Tensor& inputs) {
+    throw std::logic_error("this update context cannot run the env's encoder");
+  }
 };
 
 // Every learner's factory checks the spec for the reward terms (env/spaces.h) it reads, so that an
@@ -90,7 +95,8 @@ LearnerRegistry& learner_registry();
 // The [learner] keys every learner shares (kind); each kind's own are in the registry.
 const KeyTable& learner_keys();
 
-// The learner [learner] kind names, or `fallback` (the agent's default) when the key is not set.
+// The learner [learner] kind names, or `fallback` (the agent's default) when the key is not set;
+// wrapped in a RewardNormalizer (reward_normalizer.h) when [learner] normalize_rewards is set.
 std::shared_ptr<Learner> make_learner(const ConfigSection& section, const std::string& fallback,
                                       const EnvSpec& spec);
 

@@ -29,11 +29,14 @@ struct Prepared {
   torch::Tensor returns;       // [T, B]
 };
 
-// The observations of `rows`, detached (a second pass cannot backpropagate into the encoder).
-std::vector<Observation> select_rows(const std::vector<Observation>& observations, const torch::Tensor& rows) {
+// The observations of `rows`: with `features` (the rollout's rows encoded again, with autograd)
+// when given, else the rollout's own, detached (their graph is spent by the first step).
+std::vector<Observation> select_rows(const std::vector<Observation>& observations, const torch::Tensor& rows,
+                                     const torch::Tensor& features) {
   std::vector<Observation> out;
   for (const auto& o : observations)
-    out.push_back({o.features.detach().index_select(0, rows), o.bits.index_select(0, rows), o.step});
+    out.push_back({features.defined() ? features.index_select(0, rows) : o.features.detach().index_select(0, rows),
+                   o.bits.index_select(0, rows), o.step});
   return out;
 }
 
@@ -106,7 +109,10 @@ UpdateResult PpoLearner::update(const std::vector<Trajectory>& buffer, UpdateCon
       const auto order = torch::randperm(batch, torch::dtype(torch::kLong).device(spec_.device));
       for (const auto& episodes : order.chunk(options_.minibatches())) {
         const auto rows = episode_rows(episodes, batch, rows_per_episode);
-        const auto observations = select_rows(p.trajectory->observations, rows);
+        // A trainable encoder runs again on all the rollout's inputs (its batch statistics as the
+        // rollout had them), so that this step trains it; the minibatch takes its rows.
+        const auto features = p.trajectory->inputs.defined() ? context.encode(p.trajectory->inputs) : torch::Tensor();
+        const auto observations = select_rows(p.trajectory->observations, rows, features);
         std::vector<Action> actions;
         for (const auto& step : p.trajectory->steps) actions.push_back({step.action.bits.index_select(0, rows), {}});
         const auto scored = agent.evaluate(observations, actions, agent.initial_state(observations.front()));

@@ -6,9 +6,9 @@
 //         minibatches: clipped surrogate on the ratio of Agent::evaluate's log-probabilities to
 //         the rollout's, clipped value loss, entropy bonus; one optimiser step per minibatch.
 //         Stops an update's epochs early when the KL estimate passes 1.5 x target_kl (0: never).
-//         The policy sees the rollouts' features detached: a second pass cannot backpropagate
-//         into an encoder that the first already stepped, so a trainable encoder is not trained
-//         by ppo (freeze it, or load trained weights; docs/learners.md).
+//         With a trainable encoder (Env::encoder_inputs), each minibatch runs it again on its
+//         rollout's inputs, with autograd, so every step trains it too (as CNN PPO on Atari
+//         frames does); a frozen encoder's features are used as stored.
 //   a2c   one rollout, one step: -log pi x GAE advantage + value loss - entropy bonus, through the
 //         rollout's own log-probabilities, so a trainable encoder is trained as REINFORCE trains it.
 //

@@ -13,6 +13,7 @@ Trajectory rollout(Env& env, Agent& agent, ActMode mode, std::optional<uint64_t>
   trajectory.batch_size = spec.batch_size;
   trajectory.rows_per_episode = spec.rows_per_episode;
   trajectory.features = obs.features;
+  trajectory.inputs = env.encoder_inputs();
   auto state = agent.initial_state(obs);
   std::vector<torch::Tensor> probs;
   for (int64_t t = 0; t < spec.num_steps(); ++t) {

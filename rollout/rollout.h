@@ -20,6 +20,7 @@ struct Trajectory {
   std::vector<torch::Tensor> rewards, group_rewards, global_rewards;
   torch::Tensor bits;                // the final codes [rows, q]
   torch::Tensor probs;               // the relaxed codes [rows, q], with autograd history
+  torch::Tensor inputs;              // env.encoder_inputs() of the episode; undefined when it has none
 
   // Sum over steps of the per-triplet reward, [B].
   torch::Tensor total_reward() const;

@@ -16,9 +16,10 @@ namespace {
 // computed and then cleared, and no parameter moves.
 class CheckingContext : public UpdateContext {
  public:
-  CheckingContext(Agent& agent, std::vector<torch::Tensor> parameters)
-      : agent_(agent), parameters_(std::move(parameters)) {}
+  CheckingContext(Agent& agent, Env& env, std::vector<torch::Tensor> parameters)
+      : agent_(agent), env_(env), parameters_(std::move(parameters)) {}
   Agent& agent() override { return agent_; }
+  torch::Tensor encode(const torch::Tensor& inputs) override { return env_.encode(inputs); }
 
   double optimizer_step(const LossTerms& terms) override {
     ++steps;
@@ -49,6 +50,7 @@ class CheckingContext : public UpdateContext {
 
  private:
   Agent& agent_;
+  Env& env_;
   std::vector<torch::Tensor> parameters_;
 };
 
@@ -72,7 +74,7 @@ CheckReport check_learner(Learner& learner, Agent& agent, Env& env, uint64_t see
     check.expect(rollouts >= 1, "it asks for at least one rollout per update", fmt::format("{}", rollouts));
     std::vector<Trajectory> buffer;
     for (int64_t i = 0; i < rollouts; ++i) buffer.push_back(rollout(env, agent, agent.training_mode(), seed + i));
-    CheckingContext context(agent, parameters);
+    CheckingContext context(agent, env, parameters);
     const auto result = learner.update(buffer, context);
     check.expect(context.steps >= 1, "the update takes at least one optimiser step");
     check.expect(context.scalar, "the loss is a scalar");

@@ -3,9 +3,15 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <sstream>
+
+#include "hashrl/agents/agent.h"
+#include "hashrl/encoders/encoder.h"
+#include "hashrl/env/hash_env.h"
 #include "hashrl/rollout/group_relative_learner.h"
 #include "hashrl/rollout/ppo_learner.h"
 #include "hashrl/rollout/reinforce_learner.h"
+#include "hashrl/rollout/reward_normalizer.h"
 
 using namespace hashrl;
 
@@ -227,4 +233,127 @@ TEST_CASE("a learner refuses a reward it cannot learn from, naming the learner, 
   CHECK_NOTHROW(ReinforceLearner(ReinforceOptions().pathwise(Pathwise::kNone), spec));
   spec.reward_dependence = {true, true, "reward.codes = both"};
   CHECK_NOTHROW(ReinforceLearner(ReinforceOptions().pathwise(Pathwise::kAll), spec));
+}
+
+// --- reward normalisation, an option of every learner (rollout/reward_normalizer.h) --------------
+
+namespace {
+
+// Records the rewards it is handed; takes no optimiser step.
+class RecordingLearner : public Learner {
+ public:
+  UpdateResult update(const std::vector<Trajectory>& buffer, UpdateContext&) override {
+    seen = buffer.front().total_reward();
+    return {};
+  }
+  torch::Tensor seen;
+};
+
+class NoContext : public UpdateContext {
+ public:
+  Agent& agent() override { throw std::logic_error("unused"); }
+  double optimizer_step(const LossTerms&) override { return 0; }
+};
+
+}  // namespace
+
+TEST_CASE("normalize_rewards divides every reward term by the running std of the return, and resumes it") {
+  auto inner = std::make_shared<RecordingLearner>();
+  RewardNormalizer normalizer(inner);
+  NoContext context;
+  Tiny a(4, 3), b(4, 3);
+  normalizer.update({a.trajectory}, context);
+  const auto result = normalizer.update({b.trajectory}, context);
+  // The population std of the 8 returns seen so far.
+  const auto returns = torch::cat({a.trajectory.total_reward(), b.trajectory.total_reward()}).to(torch::kFloat64);
+  const double std = returns.std(/*unbiased=*/false).item<double>();
+  CHECK(normalizer.scale() == Approx(1 / std));
+  CHECK(result.terms.at("reward_scale") == Approx(1 / std));
+  CHECK(torch::allclose(inner->seen, b.trajectory.total_reward() / std, 1e-5, 1e-6));
+  const auto scaled = normalizer.scaled(b.trajectory);
+  CHECK(torch::allclose(scaled.group_rewards[0], b.trajectory.group_rewards[0] / std, 1e-5, 1e-6));
+  CHECK(torch::allclose(scaled.global_rewards[2], b.trajectory.global_rewards[2] / std, 1e-5, 1e-6));
+  // Its statistics travel with the checkpoint.
+  torch::serialize::OutputArchive out;
+  normalizer.save(out);
+  std::stringstream bytes;
+  out.save_to(bytes);
+  torch::serialize::InputArchive in;
+  in.load_from(bytes);
+  RewardNormalizer resumed(std::make_shared<RecordingLearner>());
+  resumed.load(in);
+  CHECK(resumed.scale() == Approx(normalizer.scale()));
+  // make_learner wraps any learner when asked, and the wrapper keeps what the learner needs.
+  const auto config = Config::from_string("[learner]\nkind = reinforce\npathwise = none\nnormalize_rewards = true\n");
+  const auto learner = make_learner(ConfigSection(config, "learner"), "", a.spec());
+  REQUIRE(dynamic_cast<RewardNormalizer*>(learner.get()) != nullptr);
+  CHECK(learner->reward_use().score_function);
+}
+
+// --- ppo trains a trainable encoder (ppo_learner.h) ----------------------------------------------
+
+namespace {
+
+// Adam over the given parameters, one step per optimizer_step; the env runs its encoder again.
+class AdamContext : public UpdateContext {
+ public:
+  AdamContext(Agent& agent, Env& env, std::vector<torch::Tensor> parameters)
+      : agent_(agent), env_(env), adam_(parameters, torch::optim::AdamOptions(1e-2)) {}
+  Agent& agent() override { return agent_; }
+  torch::Tensor encode(const torch::Tensor& inputs) override { return env_.encode(inputs); }
+  double optimizer_step(const LossTerms& terms) override {
+    adam_.zero_grad();
+    terms.loss.backward();
+    adam_.step();
+    return 0;
+  }
+
+ private:
+  Agent& agent_;
+  Env& env_;
+  torch::optim::Adam adam_;
+};
+
+// A HashEnv over 40 random 28 x 28 images of 4 classes, encoded by a small VGG-19-BN.
+std::unique_ptr<HashEnv> tiny_image_env(const Config& config) {
+  Dataset train;
+  train.name = "tiny images";
+  train.images = torch::randint(0, 256, {40, 1, 28, 28}, torch::TensorOptions().dtype(torch::kUInt8));
+  train.labels = torch::one_hot(torch::arange(40) % 4, 4).to(torch::kUInt8);
+  EncoderInput in;
+  in.channels = 1, in.height = 28, in.width = 28;
+  auto encoder = make_encoder(ConfigSection(config, "encoder"), in);
+  auto sampler = make_triplet_sampler(ConfigSection(config, "sampler"), train.labels, 0);
+  return std::make_unique<HashEnv>(HashEnvOptions().code_length(8).group_size(4).batch_size(4), train,
+                                   std::move(encoder), make_reward(ConfigSection(config, "reward")), std::move(sampler));
+}
+
+}  // namespace
+
+TEST_CASE("ppo trains a trainable encoder: each minibatch runs it again on the rollout's images") {
+  for (const bool trainable : {true, false}) {
+    INFO("encoder.trainable = " << trainable);
+    torch::manual_seed(0);
+    const auto config = Config::from_string(
+        "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
+        "mean = 0.5\nstd = 0.5\ntrainable = " + std::string(trainable ? "true" : "false") +
+        "\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n"
+        "[learner]\nkind = ppo\nrollouts = 1\nepochs = 2\nminibatches = 2\n");
+    auto env = tiny_image_env(config);
+    auto agent = make_agent(config, env->spec());
+    auto learner = make_learner(ConfigSection(config, "learner"), "", env->spec());
+    std::vector<torch::Tensor> parameters = agent->module().parameters();
+    for (const auto& p : env->parameters()) parameters.push_back(p);
+    for (const auto& p : learner->module()->parameters()) parameters.push_back(p);
+    std::vector<torch::Tensor> before;
+    for (const auto& p : env->encoder().parameters()) before.push_back(p.detach().clone());
+    const auto trajectory = rollout(*env, *agent, ActMode::kSample, 1);
+    CHECK(trajectory.inputs.defined() == trainable);
+    AdamContext context(*agent, *env, parameters);
+    learner->update({trajectory}, context);
+    bool moved = false;
+    const auto after = env->encoder().parameters();
+    for (size_t i = 0; i < before.size(); ++i) moved = moved || !before[i].equal(after[i]);
+    CHECK(moved == trainable);
+  }
 }

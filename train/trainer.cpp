@@ -151,6 +151,7 @@ class Trainer::StepContext : public UpdateContext {
  public:
   StepContext(Trainer& trainer) : trainer_(trainer) {}
   Agent& agent() override { return *trainer_.agent_; }
+  torch::Tensor encode(const torch::Tensor& inputs) override { return trainer_.env_->encode(inputs); }
 
   double optimizer_step(const LossTerms& terms) override {
     auto& t = trainer_;
