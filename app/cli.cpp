@@ -48,6 +48,10 @@ void add_config_options(po::options_description& options) {
 
 Config config_from(const po::variables_map& vm) {
   Config config = vm.count("config") ? Config::from_file(vm["config"].as<std::string>()) : Config();
+  // An empty file would train every default, the paper's sizes: hours on a CPU, never what was meant.
+  if (vm.count("config") && config.empty())
+    fail("config file '{}' sets no key: give a config (configs/drlih-cpu.ini is the CPU default; "
+         "hashrl train --help-config lists every key)", vm["config"].as<std::string>());
   load_plugins(config);  // before any kind is looked up: a plugin may provide it
   const auto kinds = kind_choices(config);
   if (vm.count("unset"))
@@ -81,7 +85,13 @@ bool parse(const std::string& command, const std::vector<std::string>& args, po:
            po::variables_map& vm, const std::string& usage) {
   options.add_options()("help,h", "show this help");
   try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
+    const auto parsed = po::command_line_parser(args).options(options).run();
+    // No command takes a positional argument: one is a typo ("hashrl list bogus"), not a no-op.
+    const auto stray = po::collect_unrecognized(parsed.options, po::include_positional);
+    if (!stray.empty())
+      fail("unexpected argument '{}' (hashrl {} takes options only; see hashrl {} --help)", stray.front(), command,
+           command);
+    po::store(parsed, vm);
     if (vm.count("help")) {  // before notify(): --help needs none of the required options
       std::cout << "usage: hashrl " << command << " " << usage << "\n\n" << options << "\n";
       return false;

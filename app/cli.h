@@ -35,7 +35,8 @@ Config config_from(const po::variables_map& vm);
 int64_t int_flag(const po::variables_map& vm, const std::string& flag, int64_t min, int64_t max);
 double number_flag(const po::variables_map& vm, const std::string& flag, double min, double max);
 
-// Parses `args` against `options` (positional none); prints help and returns false on --help.
+// Parses `args` against `options` (positional none: a stray argument is an error naming it); prints
+// help and returns false on --help.
 bool parse(const std::string& command, const std::vector<std::string>& args, po::options_description& options,
            po::variables_map& vm, const std::string& usage);
 

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "local_ranks.h"
 #include "hashrl/common/error.h"
+#include "hashrl/common/threads.h"
 #include "hashrl/retrieval/code_stats.h"
 #include "hashrl/retrieval/report.h"
 #include "hashrl/train/stop_on_signal.h"
@@ -30,7 +31,13 @@ int run_train(const std::vector<std::string>& args) {
     return 0;
   }
   if (vm.count("nproc")) {
-    const int nproc = static_cast<int>(int_flag(vm, "nproc", 1, 1024));
+    // Each local rank is a whole training process: past 4 x the cores (the --threads bound) they
+    // only slow each other down; more ranks belong on more machines (torchrun, docs/distributed.md).
+    const int nproc = static_cast<int>(int_flag(vm, "nproc", 1, 1 << 20));
+    if (nproc > max_threads())
+      fail("--nproc {}: at most {} local ranks here (4 x the {} cores, as --threads): each rank is a whole training "
+           "process, and more only slow each other down; run torchrun on more machines for more (docs/distributed.md)",
+           nproc, max_threads(), hardware_threads());
     if (std::getenv("WORLD_SIZE")) fail("--nproc starts ranks itself: do not give it to a rank torchrun started");
     if (nproc > 1) return run_local_ranks(nproc);
   }
@@ -38,6 +45,9 @@ int run_train(const std::vector<std::string>& args) {
   std::string out;
   if (vm.count("resume")) {
     out = vm["resume"].as<std::string>();
+    if (vm.count("config"))
+      fail("--resume {0} continues the run with its own {0}/config.ini; --config {1} would be ignored: drop it "
+           "(--set changes a key of the run)", out, vm["config"].as<std::string>());
     config = Config::from_file(out + "/config.ini");
     if (vm.count("set"))
       for (const auto& assignment : vm["set"].as<std::vector<std::string>>()) config.apply_override(assignment);

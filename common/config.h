@@ -62,6 +62,9 @@ class Config {
   // a command that uses only [data] need not reject a training config's other sections.
   void check_all_used(const std::vector<std::string>& sections = {}) const;
 
+  // Whether any key is set (defaults read do not count).
+  bool empty() const { return entries_.empty(); }
+
   // The resolved configuration (set values and the defaults that were read) as INI text.
   std::string to_ini() const;
 

@@ -1,9 +1,13 @@
 #include "hashrl/common/plugins.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <fstream>
 #include <mutex>
 
 #include "hashrl/common/error.h"
@@ -26,20 +30,63 @@ std::vector<std::string>& plugins() {
   return loaded;
 }
 
+std::atomic<int64_t>& registration_counter() {
+  static std::atomic<int64_t> counter{0};
+  return counter;
+}
+
+// What is wrong with the ELF file at `path` before dlopen maps it, or "" (also for a path the
+// loader searches for, which dlopen then reports). A segment that reaches past the end of a
+// truncated file would be mapped anyway, and the loader's first read of it is a SIGBUS.
+std::string elf_problem(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
+  Elf64_Ehdr header{};
+  if (!in.read(reinterpret_cast<char*>(&header), sizeof header) ||
+      std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64)
+    return "not a 64-bit ELF shared library";
+  if (header.e_phentsize != sizeof(Elf64_Phdr) ||
+      header.e_phoff + uint64_t{header.e_phnum} * sizeof(Elf64_Phdr) > size)
+    return fmt::format("its program headers reach past the end of the file ({} bytes): truncated?", size);
+  for (uint16_t i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment{};
+    in.seekg(static_cast<std::streamoff>(header.e_phoff + i * sizeof(Elf64_Phdr)));
+    if (!in.read(reinterpret_cast<char*>(&segment), sizeof segment)) return "its program headers cannot be read";
+    if (segment.p_type == PT_LOAD && segment.p_offset + segment.p_filesz > size)
+      return fmt::format("a segment ends at byte {} of a {}-byte file: truncated?", segment.p_offset + segment.p_filesz,
+                         size);
+  }
+  return "";
+}
+
 }  // namespace
+
+void count_registration() { ++registration_counter(); }
+int64_t registrations_so_far() { return registration_counter().load(); }
 
 void load_plugin(const std::string& path) {
   const std::lock_guard<std::mutex> lock(plugins_mutex());
   auto& loaded = plugins();
   if (std::find(loaded.begin(), loaded.end(), path) != loaded.end()) return;
+  if (const auto problem = elf_problem(path); !problem.empty()) fail("plugin '{}' did not load: {}", path, problem);
+  const int64_t before = registrations_so_far();
   // RTLD_NOW: a missing symbol is an error here, naming it, not a crash at the first call.
   // RTLD_GLOBAL: a plugin may build on another loaded before it.
-  if (!::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
+  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+  if (!handle) {
     const char* reason = ::dlerror();
     fail("plugin '{}' did not load: {}{}", path, reason ? reason : "unknown reason",
          path.find('/') == std::string::npos ? " (a path without '/' is searched for in the library path: "
                                                "write ./NAME for a file in this folder)"
                                              : "");
+  }
+  if (registrations_so_far() == before) {
+    ::dlclose(handle);
+    fail("plugin '{}' loaded but registered nothing: a plugin adds components by registering them when it loads "
+         "(docs/extending.md, \"Plugins\"); is it the right library?", path);
   }
   loaded.push_back(path);
 }

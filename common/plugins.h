@@ -19,7 +19,9 @@
 namespace hashrl {
 
 // Loads the shared library at `path` (once: a path already loaded is skipped) with its symbols
-// visible to those loaded after it. Throws naming the path and the loader's reason.
+// visible to those loaded after it. Throws naming the path and the loader's reason; a file that
+// is not a whole 64-bit ELF (truncated: dlopen would die of SIGBUS) and a library that registers
+// no component are refused too.
 void load_plugin(const std::string& path);
 
 // Every plugin loaded so far, in load order, as given.

@@ -19,6 +19,12 @@
 
 namespace hashrl {
 
+// Counts every registration in every registry of the process, so that a plugin that registered
+// nothing is told apart from one that did (common/plugins.cpp). Defined once, in the loading
+// process, so that a plugin's registrations count in the same counter.
+void count_registration();
+int64_t registrations_so_far();
+
 template <typename Product, typename... Args>
 class Registry {
  public:
@@ -31,6 +37,7 @@ class Registry {
   void add(const std::string& name, Factory factory, std::string summary = "", const KeyTable* keys = nullptr) {
     if (entries_.count(name)) fail("{} '{}' is registered twice", what_, name);
     entries_[name] = Entry{std::move(factory), std::move(summary), keys};
+    count_registration();
   }
 
   // Unregisters `name` (a Python session that redefines a component registers it again); throws

@@ -8,11 +8,8 @@
 #include "hashrl/common/error.h"
 
 namespace hashrl {
-namespace {
 
 int hardware_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
-
-}  // namespace
 
 int max_threads() { return 4 * hardware_threads(); }
 

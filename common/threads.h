@@ -5,6 +5,9 @@
 
 namespace hashrl {
 
+// The machine's hardware threads (at least 1).
+int hardware_threads();
+
 // The most threads --threads accepts: 4 x the hardware threads. More only oversubscribes the
 // cores (OpenMP spins), and 100,000 threads never got as far as the first step.
 int max_threads();

@@ -21,6 +21,7 @@ std::string Box::check_values(const torch::Tensor& t) const {
   const std::string wrong = mismatch(t);
   if (!wrong.empty() || t.numel() == 0) return wrong;
   const auto values = t.detach().to(torch::kFloat64);
+  if (!torch::isfinite(values).all().item<bool>()) return "values that are not finite (NaN or inf)";
   const double lo = values.min().item<double>(), hi = values.max().item<double>();
   if (lo < low || hi > high) return fmt::format("values in [{}, {}] outside [{}, {}]", lo, hi, low, high);
   return "";
@@ -28,6 +29,13 @@ std::string Box::check_values(const torch::Tensor& t) const {
 
 std::string Box::describe() const {
   return fmt::format("Box({}, {}, {}, [{}, {}])", shape, c10::toString(dtype), device.str(), low, high);
+}
+
+std::string MultiBinary::check_bits(const torch::Tensor& t) const {
+  const std::string wrong = check_values(t);
+  if (!wrong.empty() || t.numel() == 0) return wrong;
+  if (!(t == 0).logical_or(t == 1).all().item<bool>()) return "values other than 0 and 1";
+  return "";
 }
 
 MultiBinary::MultiBinary(int64_t rows, int64_t n, torch::Device d) {

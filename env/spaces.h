@@ -19,7 +19,7 @@ struct Box {
   // Empty when `t` matches shape, dtype and device; otherwise what is wrong. Values are not read
   // (that would cost a device-to-host copy); see `check_values`.
   std::string mismatch(const torch::Tensor& t) const;
-  // Also checks that every value lies in [low, high].
+  // Also checks that every value is finite and lies in [low, high].
   std::string check_values(const torch::Tensor& t) const;
   std::string describe() const;
 };
@@ -28,6 +28,9 @@ struct Box {
 struct MultiBinary : Box {
   MultiBinary() = default;
   MultiBinary(int64_t rows, int64_t n, torch::Device device);
+  // check_values, and every value 0 or 1: what the bits of an action must be (probs need only
+  // check_values). Reads the values (a host sync): for callers outside the rollout's hot loop.
+  std::string check_bits(const torch::Tensor& t) const;
 };
 
 // The two terms of every step's reward, after the paper's eq. 4: the reward of this step's action

@@ -126,16 +126,27 @@ void bind_env(py::module_& m) {
 obs is a dict: "features" [rows, D], "bits" [rows, q] and "step"; reward, terminated and truncated
 are [B] tensors; an action is the bits [rows, k], a (bits, probs) pair or a dict. There is no
 autoreset. Every tensor is shared with C++, not copied.)")
-      .def("reset", [](EnvHandle& h, std::optional<uint64_t> seed) {
+      .def("reset", [](EnvHandle& h, std::optional<int64_t> seed) {
+             if (seed && *seed < 0) fail("reset: seed must be 0 or more, got {}", *seed);
              std::pair<Observation, Info> out;
              {
                py::gil_scoped_release release;
-               out = h.get().reset(seed);
+               out = h.get().reset(seed ? std::optional<uint64_t>(static_cast<uint64_t>(*seed)) : std::nullopt);
              }
              return py::make_tuple(to_python(out.first), to_dict(out.second));
            }, py::arg("seed") = py::none(), "a new batch of episodes; seed reseeds the env's sampler first")
       .def("step", [](EnvHandle& h, const py::handle& action) {
              const Action a = to_action(action);
+             // Values too, as the C++ rollout does not (a host sync per step): bits in {0, 1},
+             // probs finite in [0, 1] — NaN or 2.0 would otherwise reach the reward.
+             // Shapes, dtypes and devices are the env's own check, with its own message.
+             const auto space = h.get().spec().action_space();
+             if (space.mismatch(a.bits).empty() && space.mismatch(a.probs).empty()) {
+               if (const auto wrong = space.check_bits(a.bits); !wrong.empty())
+                 fail("step: action bits do not fit {}: {}", space.describe(), wrong);
+               if (const auto wrong = space.check_values(a.probs); !wrong.empty())
+                 fail("step: action probs do not fit {}: {}", space.describe(), wrong);
+             }
              StepResult r;
              {
                py::gil_scoped_release release;

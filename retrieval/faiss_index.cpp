@@ -13,7 +13,7 @@
 #include <algorithm>
 
 #include "hashrl/common/error.h"
-#include "hashrl/common/parse_number.h"
+#include "hashrl/retrieval/faiss_spec.h"
 #include "hashrl/retrieval/packed_codes.h"
 
 namespace hashrl {
@@ -31,44 +31,18 @@ std::vector<uint8_t> faiss_bytes(const PackedBits& packed, int64_t code_size) {
 
 int64_t padded(int64_t bits) { return (bits + 7) / 8 * 8; }
 
-// "BIVF1024,nprobe=16" -> the FAISS factory string "BIVF1024" and the search parameters.
-std::pair<std::string, std::vector<std::pair<std::string, int64_t>>> split_parameters(const std::string& description) {
-  const size_t comma = description.find(',');
-  std::vector<std::pair<std::string, int64_t>> parameters;
-  for (size_t start = comma; start != std::string::npos && start < description.size();) {
-    const size_t end = std::min(description.find(',', start + 1), description.size());
-    const std::string item = description.substr(start + 1, end - start - 1);
-    const size_t eq = item.find('=');
-    const auto value = eq == std::string::npos ? std::nullopt : parse_integer(item.substr(eq + 1));
-    if (!value || *value < 0)
-      fail("binary index '{}': '{}' is not a search parameter; write name=number (nprobe=16, nflip=2, efSearch=64)",
-           description, item);
-    parameters.emplace_back(item.substr(0, eq), *value);
-    start = end;
-  }
-  return {description.substr(0, comma), parameters};
-}
-
-// Sets search parameters where the index has them: nprobe (BIVF: lists probed), nflip (BHash:
+// Sets the search parameters parse_faiss_spec checked: nprobe (BIVF: lists probed), nflip (BHash:
 // bits flipped around each query's bucket), efSearch (BHNSW: the search's candidate list).
-void apply_parameters(faiss::IndexBinary& index, const std::string& description,
-                      const std::vector<std::pair<std::string, int64_t>>& parameters) {
+void apply_parameters(faiss::IndexBinary& index, const std::vector<std::pair<std::string, int64_t>>& parameters) {
   for (const auto& [name, value] : parameters) {
-    const int as_int = static_cast<int>(std::min<int64_t>(value, 1 << 20));
-    auto* ivf = dynamic_cast<faiss::IndexBinaryIVF*>(&index);
-    auto* hash = dynamic_cast<faiss::IndexBinaryHash*>(&index);
-    auto* multi = dynamic_cast<faiss::IndexBinaryMultiHash*>(&index);
-    auto* hnsw = dynamic_cast<faiss::IndexBinaryHNSW*>(&index);
-    if (name == "nprobe" && ivf) {
-      ivf->nprobe = static_cast<size_t>(std::max(1, as_int));
-    } else if (name == "nflip" && (hash || multi)) {
-      (hash ? hash->nflip : multi->nflip) = as_int;
-    } else if (name == "efSearch" && hnsw) {
-      hnsw->hnsw.efSearch = std::max(1, as_int);
-    } else {
-      fail("binary index '{}': '{}' is not a parameter of this kind (BIVF: nprobe; BHash: nflip; BHNSW: efSearch)",
-           description, name);
-    }
+    if (auto* ivf = dynamic_cast<faiss::IndexBinaryIVF*>(&index); ivf && name == "nprobe")
+      ivf->nprobe = static_cast<size_t>(value);
+    if (auto* hash = dynamic_cast<faiss::IndexBinaryHash*>(&index); hash && name == "nflip")
+      hash->nflip = static_cast<int>(value);
+    if (auto* multi = dynamic_cast<faiss::IndexBinaryMultiHash*>(&index); multi && name == "nflip")
+      multi->nflip = static_cast<int>(value);
+    if (auto* hnsw = dynamic_cast<faiss::IndexBinaryHNSW*>(&index); hnsw && name == "efSearch")
+      hnsw->hnsw.efSearch = static_cast<int>(value);
   }
 }
 
@@ -76,15 +50,15 @@ void apply_parameters(faiss::IndexBinary& index, const std::string& description,
 
 FaissBinaryIndex::FaissBinaryIndex(std::string description, int64_t bits)
     : description_(std::move(description)), codes_(bits) {
-  const auto [factory, parameters] = split_parameters(description_);
+  const auto spec = parse_faiss_spec(description_, bits);
   try {
-    index_.reset(faiss::index_binary_factory(static_cast<int>(padded(bits)), factory.c_str()));
+    index_.reset(faiss::index_binary_factory(static_cast<int>(padded(bits)), spec.factory.c_str()));
   } catch (const faiss::FaissException& e) {
     // what(), not msg: FAISS sizes msg by its format buffer, NULs after the text.
     fail("binary index '{}' for {}-bit codes: FAISS does not build it ({}); try BFlat, BIVF<lists>, BHNSW<M>, "
          "BHash<b> or BHash<n>x<b>", description_, bits, std::string(e.what()));
   }
-  apply_parameters(*index_, description_, parameters);
+  apply_parameters(*index_, spec.parameters);
   exact_ = dynamic_cast<faiss::IndexBinaryFlat*>(index_.get()) != nullptr;
 }
 
@@ -100,7 +74,7 @@ FaissBinaryIndex::FaissBinaryIndex(std::string description, FlatBinaryIndex code
   if (index_->d != padded(bits()) || index_->ntotal != size())
     fail("binary index '{}': the saved structure holds {} codes of {} bits, the saved codes {} of {}", description_,
          index_->ntotal, index_->d, size(), bits());
-  apply_parameters(*index_, description_, split_parameters(description_).second);
+  apply_parameters(*index_, parse_faiss_spec(description_, bits()).parameters);
   exact_ = dynamic_cast<faiss::IndexBinaryFlat*>(index_.get()) != nullptr;
 }
 

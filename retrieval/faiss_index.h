@@ -29,7 +29,8 @@ namespace hashrl {
 
 class FaissBinaryIndex final : public BinaryIndex {
  public:
-  // Throws naming `description` when FAISS does not know it.
+  // Throws naming `description` when FAISS does not know it or a number is out of its range
+  // (faiss_spec.h).
   FaissBinaryIndex(std::string description, int64_t bits);
   // An index saved by serialize(), with the codes it holds (index_file.h keeps both in one file);
   // throws naming the description when the two do not agree or FAISS cannot read the bytes.

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "hashrl/retrieval/binary_index.h"
+#include "hashrl/retrieval/faiss_spec.h"
 #include "hashrl/retrieval/flat_index.h"
 #include "hashrl/retrieval/ranking_metrics.h"
 
@@ -247,4 +248,34 @@ TEST_CASE("FAISS search parameters follow the factory string, and one that does 
   CHECK_NOTHROW(make_binary_index("BHNSW8,efSearch=40", 32));
   CHECK_THROWS_WITH(make_binary_index("BHash2x16,nprobe=4", 32), Catch::Contains("'nprobe'") && Catch::Contains("nflip"));
   CHECK_THROWS_WITH(make_binary_index("BIVF16,nprobe", 32), Catch::Contains("name=number"));
+}
+
+TEST_CASE("FAISS descriptions are checked against the code length before FAISS sees them") {
+  // Each of these crashed, hung or built an index that failed every search (issue 39).
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"BHNSW0", "BHNSW's M"},
+      {"BIVF0", "BIVF's list count"},
+      {"BIVF-1", "not one of BFlat"},
+      {"BIVF99999999999999999999", "not a number"},
+      {"BHash0", "BHash's bits hashed"},
+      {"BHash49", "BHash's bits hashed"},
+      {"BHash4x13", "BHash<n>x<b>'s n"},
+      {"BHash4x12,nflip=100", "nflip must be 0 to 12"},
+      {"BHash48,nflip=24", "buckets"},
+      {"BIVF16,nprobe=17", "nprobe must be 1 to 16"},
+      {"BIVF16,nprobe=0", "nprobe must be 1 to 16"},
+      {"BHNSW16,efSearch=0", "efSearch"},
+  };
+  for (const auto& [description, says] : refused) {
+    INFO(description);
+    CHECK_THROWS_WITH(make_binary_index(description, 48), Catch::Contains("'" + description + "'") && Catch::Contains(says));
+  }
+  for (const std::string fine : {"BFlat", "BIVF1", "BHNSW2", "BHash48,nflip=3", "BHash4x12,nflip=12", "BIVF16,nprobe=16"}) {
+    INFO(fine);
+    CHECK_NOTHROW(make_binary_index(fine, 48));
+  }
+  const auto spec = parse_faiss_spec("BIVF64,nprobe=8", 48);
+  CHECK(spec.factory == "BIVF64");
+  CHECK(spec.ivf_lists == 64);
+  CHECK(spec.parameters == std::vector<std::pair<std::string, int64_t>>{{"nprobe", 8}});
 }

@@ -43,6 +43,17 @@ TEST_CASE("a plugin that does not load is an error naming it and the loader's re
   const auto text = test::run_hashrl(std::string("--plugin ") + paths::kSourceDir + "/README.md list");
   CHECK(text.first == 1);
   CHECK(text.second.find("README.md' did not load") != std::string::npos);
+  // A real library cut short: dlopen would map past the end of the file and die of SIGBUS.
+  const auto dir = test::scratch_dir("plugins");
+  const auto whole = read_file("/usr/lib/x86_64-linux-gnu/libz.so.1");
+  test::write_bytes(dir + "/libcut.so", whole.substr(0, 3000));
+  const auto cut = test::run_hashrl("--plugin " + dir + "/libcut.so list");
+  CHECK(cut.first == 1);
+  CHECK(cut.second.find("truncated?") != std::string::npos);
+  // A library that loads but registers no component is not a plugin.
+  const auto nothing = test::run_hashrl("--plugin /usr/lib/x86_64-linux-gnu/libz.so.1 list");
+  CHECK(nothing.first == 1);
+  CHECK(nothing.second.find("registered nothing") != std::string::npos);
 }
 
 TEST_CASE("docs/config.md is what hashrl train --help-config generates from the key tables") {
@@ -70,6 +81,29 @@ TEST_CASE("hashrl list prints every registry with its names and one-line docs") 
                             "HashEnv-v0", "vgg19_bn", "triplet miner (reward.miner)", "semihard", "sampler.kind",
                             "drlih-authors", "hasher", "sdh", "hashing-layer", "learner.kind", "optim.kind", "adam"})
     CHECK(out.find(entry) != std::string::npos);
+}
+
+TEST_CASE("a stray argument, an empty config file and --nproc past 4 x the cores are errors that say why") {
+  const auto [list_status, list_out] = test::run_hashrl("list bogus");
+  CHECK(list_status != 0);
+  CHECK(list_out.find("unexpected argument 'bogus'") != std::string::npos);
+  const auto dir = test::scratch_dir("cli-refusals");
+  test::write_bytes(dir + "/empty.ini", "# nothing set\n");
+  for (const std::string command : {std::string("train --out ") + dir + "/run", std::string("check-env")}) {
+    const auto [status, out] = test::run_hashrl(command + " --config " + dir + "/empty.ini");
+    INFO(command << ": " << out);
+    CHECK(status != 0);
+    CHECK(out.find("sets no key") != std::string::npos);
+  }
+  const auto [nproc_status, nproc_out] =
+      test::run_hashrl("train --config " + std::string(paths::kSourceDir) + "/tests/synthetic.ini --out " + dir +
+                       "/ranks --nproc 100000");
+  CHECK(nproc_status != 0);
+  CHECK(nproc_out.find("4 x the") != std::string::npos);
+  const auto [resume_status, resume_out] = test::run_hashrl("train --resume " + dir + "/run --config " +
+                                                            std::string(paths::kSourceDir) + "/tests/synthetic.ini");
+  CHECK(resume_status != 0);
+  CHECK(resume_out.find("would be ignored") != std::string::npos);
 }
 
 TEST_CASE("hashrl eval scores .npy codes and names the file at fault") {

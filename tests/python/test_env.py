@@ -84,6 +84,21 @@ def test_a_wrong_action_shape_is_an_error_naming_the_space(env):
         env.step([[0, 1]] * 2)
 
 
+def test_action_values_are_checked_as_the_action_space_says(env):
+    env.reset(seed=0)
+    bits, probs = torch.ones(24, 4), torch.full((24, 4), 0.5)
+    for bad_bits, says in [(torch.full((24, 4), 2.0), "outside"), (torch.full((24, 4), 0.5), "other than 0 and 1"),
+                           (torch.full((24, 4), float("nan")), "not finite")]:
+        with pytest.raises(hashrl.Error, match=says):
+            env.step((bad_bits, probs))
+    for bad_probs in [torch.full((24, 4), float("inf")), torch.full((24, 4), -1.0)]:
+        with pytest.raises(hashrl.Error, match="action probs do not fit"):
+            env.step((bits, bad_probs))
+    with pytest.raises(hashrl.Error, match="seed must be 0 or more"):
+        env.reset(seed=-1)
+    env.step((bits, probs))  # the refused steps left the episode where it was
+
+
 def test_a_step_after_the_end_is_an_error(env):
     run_episode(env, 0, [torch.zeros(24, 4)] * 3)
     with pytest.raises(hashrl.Error, match="after the episode ended"):
@@ -124,3 +139,16 @@ def test_check_env_passes(env):
     report = hashrl.check_env(env, seed=2)
     assert report.ok, report.summary()
     assert len(report.passed) > 5
+
+
+def test_the_spec_says_what_the_reward_responds_to_and_the_check_agrees():
+    for codes, on_action in [("bits", True), ("both", True), ("probs", False)]:
+        env = hashrl.make_env("HashEnv-v0", synthetic(**{"reward.codes": codes, "env.samples_per_state": 2}))
+        dependence = env.spec.reward_dependence
+        assert dependence["on_action"] == on_action
+        assert dependence["differentiable"] == (codes != "bits")
+        assert dependence["setting"] == "reward.codes = " + codes
+        assert env.spec.samples_per_state == 2
+        assert env.spec.batch_size == 16
+        assert bool(hashrl.check_action_dependence(env, seed=1)) == on_action
+        env.close()
