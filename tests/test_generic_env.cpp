@@ -34,6 +34,26 @@ Config target_code_config(bool pays_global = true) {
 
 std::unique_ptr<Env> target_code_env(const Config& config) { return make_env(env_kind(config), config); }
 
+// Trains `config` for its train.steps with Adam at 0.01, logging every step, and returns the
+// logged reward of each step.
+std::vector<double> rewards_of_training(Config config, const std::string& dir) {
+  config.set("train.log_every", "1");
+  config.set("train.checkpoint_every", "0");
+  config.set("optim.kind", "adam");
+  config.set("optim.lr", "0.01");
+  Trainer trainer(config, dir);
+  trainer.train();
+  std::vector<double> rewards;
+  std::ifstream log(dir + "/metrics.jsonl");
+  for (std::string line; std::getline(log, line);) rewards.push_back(nlohmann::json::parse(line)["reward"].get<double>());
+  return rewards;
+}
+
+// The mean of `count` rewards from `begin` on.
+double mean_of(const std::vector<double>& rewards, size_t begin, size_t count) {
+  return std::accumulate(rewards.begin() + begin, rewards.begin() + begin + count, 0.0) / static_cast<double>(count);
+}
+
 }  // namespace
 
 TEST_CASE("TargetCode-v0 passes check_env, with and without a global reward") {
@@ -122,26 +142,12 @@ TEST_CASE("the Trainer trains TargetCode-v0 through the generic path, and its re
   const auto dir = test::scratch_dir("target_code_trainer");
   auto config = target_code_config();
   config.set("train.steps", "300");
-  config.set("train.log_every", "1");
-  config.set("train.checkpoint_every", "0");
-  config.set("optim.kind", "adam");
-  config.set("optim.lr", "0.01");
-  Trainer trainer(config, dir);
-  trainer.train();
-  const auto report = trainer.evaluate();
-  CHECK(report["metrics"]["map"].get<double>() > 0);
-
-  std::vector<double> rewards;
-  std::ifstream log(dir + "/metrics.jsonl");
-  for (std::string line; std::getline(log, line);) rewards.push_back(nlohmann::json::parse(line)["reward"].get<double>());
+  const auto rewards = rewards_of_training(config, dir);
   REQUIRE(rewards.size() == 300);
   // The untrained policy's bits are near random: 0.5 a group, about 0.75 an episode here; one that
   // reads the features does far better (at most 2). Means of ten steps, so that one batch's luck
   // does not decide; seeds 0-4 gained 0.65 to 1.0 (0.87-0.97 -> 1.54-1.84), the test asks 0.4.
-  const auto mean_of = [&](size_t begin) {
-    return std::accumulate(rewards.begin() + begin, rewards.begin() + begin + 10, 0.0) / 10;
-  };
-  const double first = mean_of(0), last = mean_of(290);
+  const double first = mean_of(rewards, 0, 10), last = mean_of(rewards, 290, 10);
   INFO("reward " << first << " -> " << last);
   CHECK(last > first + 0.4);
 }
@@ -157,21 +163,10 @@ TEST_CASE("group-relative learns TargetCode-v0 from the reward alone") {
     config.set("learner.kind", "group-relative");
     config.set("train.seed", std::to_string(seed));
     config.set("train.steps", "300");
-    config.set("train.log_every", "1");
-    config.set("train.checkpoint_every", "0");
-    config.set("optim.kind", "adam");
-    config.set("optim.lr", "0.01");
-    Trainer trainer(config, dir);
-    trainer.train();
-    std::vector<double> rewards;
-    std::ifstream log(dir + "/metrics.jsonl");
-    for (std::string line; std::getline(log, line);) rewards.push_back(nlohmann::json::parse(line)["reward"].get<double>());
+    const auto rewards = rewards_of_training(config, dir);
     REQUIRE(rewards.size() == 300);
     // Random bits match half the target: 1.0 an episode (two groups of 0.5); perfect is 2.0.
-    const auto mean_of = [&](size_t begin) {
-      return std::accumulate(rewards.begin() + begin, rewards.begin() + begin + 20, 0.0) / 20;
-    };
-    const double first = mean_of(0), last = mean_of(280);
+    const double first = mean_of(rewards, 0, 20), last = mean_of(rewards, 280, 20);
     INFO("seed " << seed << ": reward " << first << " -> " << last);
     // Seeds 0-2 here: 1.12-1.25 -> 1.48-1.84 (gains 0.35-0.68); the test asks half the smallest.
     CHECK(last > first + 0.17);
