@@ -89,7 +89,7 @@ TEST_CASE("a stray argument, an empty config file and --nproc past 4 x the cores
   CHECK(list_out.find("unexpected argument 'bogus'") != std::string::npos);
   const auto dir = test::scratch_dir("cli-refusals");
   test::write_bytes(dir + "/empty.ini", "# nothing set\n");
-  for (const std::string command : {std::string("train --out ") + dir + "/run", std::string("check-env")}) {
+  for (const std::string& command : {std::string("train --out ") + dir + "/run", std::string("check-env")}) {
     const auto [status, out] = test::run_hashrl(command + " --config " + dir + "/empty.ini");
     INFO(command << ": " << out);
     CHECK(status != 0);
