@@ -57,7 +57,10 @@ int run_serve(const std::vector<std::string>& args) {
        "unless --read-only")
       ("max-items", text(writes.max_items), "items in one POST /items, 1 to 100,000")
       ("fold-every", text(writes.log.fold_every),
-       "added items logged before the log is folded into the items snapshot");
+       "added items logged before the log is folded into the items snapshot")
+      ("salvage", po::bool_switch(),
+       "start even if the items log is damaged before its last record: copy it to items.log.damaged and keep the "
+       "records before the damage (without it, such a log is refused and left untouched)");
   po::variables_map vm;
   if (!parse("serve", args, options, vm, "--run DIR [--port P] [--host 127.0.0.1]")) return 0;
   constexpr int64_t kMany = 1'000'000'000;
@@ -75,6 +78,7 @@ int run_serve(const std::vector<std::string>& args) {
   limits.index = vm["index"].as<std::string>();
   writes.max_items = int_flag(vm, "max-items", 1, 100'000);
   writes.log.fold_every = int_flag(vm, "fold-every", 1, kMany);
+  writes.log.salvage = vm["salvage"].as<bool>();
 
   const std::string run_dir = vm["run"].as<std::string>();
   const bool read_only = vm["read-only"].as<bool>();
@@ -92,6 +96,11 @@ int run_serve(const std::vector<std::string>& args) {
                                  ? fmt::format(", a torn record of {} bytes (never acknowledged) dropped",
                                                database.dropped_bytes())
                                  : "")
+              << std::endl;
+  if (!database.salvaged_copy().empty())
+    std::cout << fmt::format("'{}': salvaged: the damaged log was copied to '{}'; {} acknowledged item(s) after the "
+                             "damage are only there",
+                             writes.items_dir, database.salvaged_copy(), database.salvage_lost())
               << std::endl;
   HttpServer http(server, [service](const ServiceRequest& request) { return service->handle(request); });
   const auto info = run->describe();

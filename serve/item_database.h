@@ -60,6 +60,9 @@ class ItemDatabase {
   // Added items read back from the items folder at start, and the bytes of a torn record dropped.
   int64_t recovered() const { return recovered_; }
   int64_t dropped_bytes() const { return log_ ? log_->dropped_bytes() : 0; }
+  // After `serve --salvage` opened a damaged log: its copy, and the items after the damage.
+  std::string salvaged_copy() const { return log_ ? log_->salvaged_copy() : std::string(); }
+  int64_t salvage_lost() const { return log_ ? log_->salvage_lost() : 0; }
 
   std::vector<Match> search(const torch::Tensor& code, int64_t k) const;
   std::optional<StoredItem> item(int64_t id) const;

@@ -116,11 +116,15 @@ size_t ItemLog::replay(const std::string& path, bool may_be_torn) {
   size_t offset = kHeaderBytes;
   for (; offset + record_bytes_ <= bytes.size(); offset += record_bytes_) {
     const char* record = bytes.data() + offset;
-    uint32_t crc;
-    std::memcpy(&crc, record + record_bytes_ - kCrcBytes, kCrcBytes);
-    if (crc != crc32_of(record, record_bytes_ - kCrcBytes)) {
-      if (may_be_torn) return offset;  // the write a kill interrupted; nothing after it was acknowledged
-      fail("'{}' is damaged at byte {}: its checksum does not match", path, offset);
+    if (!record_checks_out(record)) {
+      if (!may_be_torn) fail("'{}' is damaged at byte {}: its checksum does not match", path, offset);
+      // A torn write leaves nothing whole after it; a record that checks out after the damage was
+      // acknowledged after it (appends are synced in order), so the damage hit acknowledged items.
+      int64_t intact_after = 0;
+      for (size_t next = offset + record_bytes_; next + record_bytes_ <= bytes.size(); next += record_bytes_)
+        if (record_checks_out(bytes.data() + next)) ++intact_after;
+      if (intact_after > 0) damaged_log(bytes, offset, intact_after);
+      return offset;  // the write a kill interrupted (or a salvage): nothing after it is kept
     }
     const int64_t id = int64_at(bytes, offset);
     if (id >= base_ && id < base_ + count_) continue;  // folded into the snapshot already
@@ -131,6 +135,27 @@ size_t ItemLog::replay(const std::string& path, bool may_be_torn) {
   if (offset != bytes.size() && !may_be_torn)
     fail("'{}' ends inside a record: it was not written whole", path);
   return offset;
+}
+
+bool ItemLog::record_checks_out(const char* record) const {
+  uint32_t crc;
+  std::memcpy(&crc, record + record_bytes_ - kCrcBytes, kCrcBytes);
+  return crc == crc32_of(record, record_bytes_ - kCrcBytes);
+}
+
+void ItemLog::damaged_log(const std::string& bytes, size_t offset, int64_t intact_after) {
+  const int64_t before = static_cast<int64_t>((offset - kHeaderBytes) / record_bytes_);
+  if (!options_.salvage)
+    fail("'{}' is damaged at byte {} (record {} of the log), and {} record(s) after it check out: acknowledged "
+         "items were damaged after they were written (a torn write leaves nothing whole after it). The log is left untouched; start "
+         "with --salvage to copy it to '{}.damaged' and keep the {} records before the damage (the {} after it stay "
+         "only in the copy)",
+         log_path(), offset, before + 1, intact_after, log_path(), before, intact_after);
+  std::string copy = log_path() + ".damaged";
+  for (int n = 1; ::access(copy.c_str(), F_OK) == 0; ++n) copy = fmt::format("{}.damaged.{}", log_path(), n);
+  write_file_atomic(copy, bytes);
+  salvaged_copy_ = copy;
+  salvage_lost_ = intact_after;
 }
 
 void ItemLog::open_log_for_append() {

@@ -84,6 +84,50 @@ TEST_CASE("a torn or garbled last record is dropped, and appending goes on after
   CHECK(torch::equal(reopened.codes(), torch::cat({codes.slice(0, 0, 2), codes.slice(0, 3, 4)})));
 }
 
+TEST_CASE("damage before the last record is refused, the log left untouched, and salvage copies it aside") {
+  const auto dir = test::scratch_dir("items-damaged");
+  const auto codes = random_bits(5, kBits, 11), labels = random_bits(5, kLabels, 12);
+  {
+    ItemLog log(dir, kBase, kBits, kLabels, {1000});
+    log.append(codes, labels);
+    fs::copy_file(dir + "/items.log", dir + "/killed.log");  // five acknowledged records, not folded
+  }
+  fs::remove(dir + "/items.snapshot");
+  fs::rename(dir + "/killed.log", dir + "/items.log");
+  // A fresh log is its header alone; the records share the rest.
+  const auto header_bytes = [&] {
+    const auto empty = test::scratch_dir("items-damaged-empty");
+    { ItemLog log(empty, kBase, kBits, kLabels); }
+    return fs::file_size(empty + "/items.log");
+  }();
+  const auto record_bytes = (fs::file_size(dir + "/items.log") - header_bytes) / 5;
+  {
+    std::fstream file(dir + "/items.log", std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(header_bytes + 2 * record_bytes + 9));  // inside record 3 of 5
+    file.put('\x5a');
+  }
+  const std::string damaged = read_file(dir + "/items.log");
+  CHECK_THROWS_WITH(ItemLog(dir, kBase, kBits, kLabels),
+                    Catch::Contains("items.log") && Catch::Contains("record 3") && Catch::Contains("2 record(s)") &&
+                        Catch::Contains("--salvage"));
+  CHECK(read_file(dir + "/items.log") == damaged);  // nothing cut, nothing folded
+  CHECK_FALSE(fs::exists(dir + "/items.snapshot"));
+
+  ItemLogOptions salvage;
+  salvage.salvage = true;
+  {
+    ItemLog log(dir, kBase, kBits, kLabels, salvage);
+    CHECK(log.count() == 2);
+    CHECK(log.salvage_lost() == 2);
+    CHECK(log.salvaged_copy() == dir + "/items.log.damaged");
+    CHECK(read_file(log.salvaged_copy()) == damaged);
+    CHECK(torch::equal(log.codes(), codes.slice(0, 0, 2)));
+  }
+  ItemLog reopened(dir, kBase, kBits, kLabels);  // a salvaged folder opens as a healthy one
+  CHECK(reopened.count() == 2);
+  CHECK(reopened.salvaged_copy().empty());
+}
+
 TEST_CASE("a crash between writing the snapshot and emptying the log loses nothing and repeats nothing") {
   const auto dir = test::scratch_dir("items-fold-crash");
   const auto codes = random_bits(5, kBits, 5), labels = random_bits(5, kLabels, 6);
