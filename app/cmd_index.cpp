@@ -8,6 +8,7 @@
 #include "hashrl/common/error.h"
 #include "hashrl/common/npy.h"
 #include "hashrl/retrieval/index_file.h"
+#include "hashrl/retrieval/packed_codes.h"
 
 namespace hashrl::cli {
 namespace {
@@ -24,6 +25,7 @@ torch::Tensor load_codes(const std::string& path, int64_t bits) {
   const auto codes = load_npy(path);
   if (codes.dim() != 2 || codes.size(1) != bits)
     fail("'{}' holds an array of shape {}; the run's codes are [N, {}]", path, codes.sizes(), bits);
+  pack_codes(codes, "'" + path + "'");  // refuses values other than 0/1 or -1/+1, as eval does
   return codes;
 }
 
@@ -58,6 +60,8 @@ int build(const std::vector<std::string>& args) {
     labels = torch::cat({labels, extra_labels});
   }
   const std::string out = vm.count("out") ? vm["out"].as<std::string>() : default_index_path(run_dir, description);
+  if (std::filesystem::is_directory(out))
+    fail("--out '{}' is a folder: give the index file's path, e.g. '{}/index.hidx'", out, out);
   const auto parent = std::filesystem::path(out).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
 

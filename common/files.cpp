@@ -44,14 +44,23 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
       if (errno == EINTR) continue;
       const int err = errno;
       ::close(fd);
+      ::unlink(tmp.c_str());
       fail("cannot write '{}': {}", tmp, std::strerror(err));
     }
     written += static_cast<size_t>(n);
   }
   // fsync before rename: otherwise a power cut can leave the new name pointing at empty blocks.
-  if (::fsync(fd) != 0 || ::close(fd) != 0) fail("cannot flush '{}': {}", tmp, std::strerror(errno));
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    fail("cannot rename '{}' to '{}': {}", tmp, path, std::strerror(errno));
+  // A failure from here on removes the temporary copy, which nothing would ever read.
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    fail("cannot flush '{}': {}", tmp, std::strerror(err));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    fail("cannot write '{}': {}", path, std::strerror(err));
+  }
   const size_t slash = path.rfind('/');
   sync_directory(slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash));
 }

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <torch/torch.h>
 
+#include <filesystem>
+
 #include "hashrl/common/error.h"
 #include "hashrl/retrieval/index_file.h"
 
@@ -26,6 +28,10 @@ ItemDatabase::ItemDatabase(const torch::Tensor& codes, const torch::Tensor& labe
       fail("index file '{}' holds {}-bit codes with {} labels; the run has {}-bit codes with {}", options.index,
            index_->bits(), base_labels.size(1), codes.size(1), labels.size(1));
   } else {
+    if (std::filesystem::is_directory(options.index))
+      fail("--index '{}' is a folder: give an index file that `hashrl index build` wrote, or a description such as "
+           "flat or BHNSW32",
+           options.index);
     if (options.index.find('/') != std::string::npos || options.index.find(".hidx") != std::string::npos)
       fail("index file '{}' does not exist (`hashrl index build` writes one)", options.index);
     index_ = make_binary_index(options.index, codes.size(1));

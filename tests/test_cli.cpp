@@ -249,6 +249,18 @@ TEST_CASE("hashrl index build writes an index file of the run's codes and any ex
   const auto [s3, o3] = test::run_hashrl("index build --run " + dir + "/run --codes " + dir + "/wrong.npy");
   CHECK(s3 != 0);
   CHECK(o3.find("wrong.npy") != std::string::npos);
+  save_npy(dir + "/threes.npy", torch::full({2, db.size(1)}, 3, torch::kUInt8));  // eval refuses these too
+  const auto [s4, o4] = test::run_hashrl("index build --run " + dir + "/run --codes " + dir + "/threes.npy");
+  CHECK(s4 != 0);
+  CHECK(o4.find("0/1 or -1/+1") != std::string::npos);
+  // A folder as --out is refused by name, and leaves no temporary file behind.
+  const auto [s5, o5] = test::run_hashrl("index build --run " + dir + "/run --index flat --out " + dir);
+  CHECK(s5 != 0);
+  CHECK(o5.find("is a folder") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + ".tmp"));
+  const auto [s6, o6] = test::run_hashrl("serve --run " + dir + "/run --read-only --port 0 --index " + dir);
+  CHECK(s6 != 0);
+  CHECK(o6.find("is a folder") != std::string::npos);
   CHECK(test::run_hashrl("index rebuild").first != 0);
 }
 
