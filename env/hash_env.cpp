@@ -112,6 +112,13 @@ torch::Tensor HashEnv::encode(const torch::Tensor& inputs) {
 }
 
 torch::Tensor HashEnv::observe_features(const torch::Tensor& items) {
+  // The encoder may pass features through unchanged: what it is given must be items of this data.
+  const auto& train = train_.items();
+  if (!items.defined() || items.dim() != train.dim() || items.sizes().slice(1) != train.sizes().slice(1))
+    fail("{}: observe_features takes items shaped like the data's, [N, {}], got {}", spec_.name,
+         fmt::join(train.sizes().slice(1), ", "), items.defined() ? fmt::format("{}", items.sizes()) : "none");
+  if (items.is_floating_point() && !torch::isfinite(items).all().item<bool>())
+    fail("{}: observe_features was given items that are not finite (NaN or infinite values)", spec_.name);
   EvalModeGuard eval_mode(*encoder_);
   torch::NoGradGuard no_grad;
   return encoder_->forward(items.to(spec_.device));

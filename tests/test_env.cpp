@@ -63,6 +63,15 @@ TEST_CASE("a malformed action is an error naming the field and the space") {
                     Catch::Contains("action.probs") && Catch::Contains("dtype"));
 }
 
+TEST_CASE("observe_features refuses items that are not shaped like the data's, or not finite") {
+  auto env = make_env("HashEnv-v0", test::synthetic_config(8, 4, 3));
+  const auto width = env->spec().feature_dim;  // synthetic data are features, passed through
+  CHECK(env->observe_features(torch::zeros({2, width})).size(0) == 2);
+  CHECK_THROWS_WITH(env->observe_features(torch::tensor({-1, 1000000000})), Catch::Contains("observe_features"));
+  CHECK_THROWS_WITH(env->observe_features(torch::zeros({2, width + 1})), Catch::Contains("shaped like the data"));
+  CHECK_THROWS_WITH(env->observe_features(torch::full({1, width}, NAN)), Catch::Contains("not finite"));
+}
+
 TEST_CASE("HashEnv construction errors name the value") {
   auto with = [](const std::string& key, const std::string& value) {
     Config c = test::synthetic_config();
