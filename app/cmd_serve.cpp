@@ -1,9 +1,11 @@
 // hashrl serve: a trained run's retrieval service over HTTP (serve/query_service.h for the API).
+#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
+#include "hashrl/retrieval/index_file.h"
 #include "hashrl/serve/http_server.h"
 
 namespace hashrl::cli {
@@ -40,6 +42,9 @@ int run_serve(const std::vector<std::string>& args) {
       ("max-connections", text(server.max_connections), "open connections (503 above)")
       ("request-timeout", text(server.request_timeout.count() / 1000.0),
        "seconds a connection may take to send a request before it is closed (at most a day)")
+      ("stop-grace", text(server.stop_grace.count() / 1000.0),
+       "seconds requests still running may take after SIGINT/SIGTERM before the server exits without them, "
+       "0 to 3600")
       ("default-k", text(limits.default_k), "results when a query names no k")
       ("max-k", text(limits.max_k), "largest k a query may ask for")
       ("max-image-pixels", text(limits.max_image_pixels),
@@ -70,6 +75,7 @@ int run_serve(const std::vector<std::string>& args) {
   server.max_body_bytes = int_flag(vm, "max-body-bytes", 1, int64_t{1} << 30);
   server.max_connections = int_flag(vm, "max-connections", 1, kMany);
   server.request_timeout = std::chrono::milliseconds(static_cast<int64_t>(number_flag(vm, "request-timeout", 1e-3, 86400) * 1000));
+  server.stop_grace = std::chrono::milliseconds(static_cast<int64_t>(number_flag(vm, "stop-grace", 0, 3600) * 1000));
   limits.max_k = int_flag(vm, "max-k", 1, kMany);
   limits.default_k = std::min(int_flag(vm, "default-k", 1, kMany), limits.max_k);
   limits.max_image_pixels = int_flag(vm, "max-image-pixels", 1, int64_t{1} << 30);
@@ -87,6 +93,8 @@ int run_serve(const std::vector<std::string>& args) {
     fail("serve --host {} takes writes from the network: give --token-file FILE (a bearer token for POST /items), "
          "or --read-only", server.host);
   if (!read_only) writes.items_dir = vm.count("items-dir") ? vm["items-dir"].as<std::string>() : run_dir + "/items";
+  // A damaged index file is refused before the run's data set is read (seconds to minutes).
+  if (std::filesystem::is_regular_file(limits.index)) check_index_file(limits.index);
   auto run = std::make_shared<TrainedRun>(run_dir);
   auto service = std::make_shared<QueryService>(run, limits, writes);
   const auto& database = service->database();

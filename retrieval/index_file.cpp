@@ -91,18 +91,31 @@ void save_index_file(const std::string& path, const BinaryIndex& index, const to
   write_file_atomic(path, out);
 }
 
-IndexFile load_index_file(const std::string& path) {
-  const std::string bytes = read_file(path);
+namespace {
+
+// The file's bytes, checked: an index file (the magic), whole (the checksum) and of this version;
+// `in` is then at the description.
+Cursor checked_contents(const std::string& bytes, const std::string& path) {
   if (bytes.size() < sizeof(kMagic) + sizeof(uint32_t) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
     fail("'{}' is not a hashrl index file (`hashrl index build` writes them)", path);
   const size_t body = bytes.size() - sizeof(uint32_t);
   uint32_t stored_crc;
   std::memcpy(&stored_crc, bytes.data() + body, sizeof(stored_crc));
   if (crc32_of(bytes.data(), body) != stored_crc) fail("'{}' is damaged: its checksum does not match", path);
-
   Cursor in(bytes, sizeof(kMagic), body, path);
   const auto version = in.get<uint32_t>("version");
   if (version != kVersion) fail("'{}' is an index file of version {}; this hashrl reads version {}", path, version, kVersion);
+  return in;
+}
+
+}  // namespace
+
+void check_index_file(const std::string& path) { checked_contents(read_file(path), path); }
+
+IndexFile load_index_file(const std::string& path) {
+  const std::string bytes = read_file(path);
+  Cursor in = checked_contents(bytes, path);
+  const size_t body = bytes.size() - sizeof(uint32_t);
   const std::string description = in.block("description", 256);
   PackedBits codes;
   codes.bits = in.get<int64_t>("code length");

@@ -7,10 +7,17 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "hashrl/common/error.h"
 #include "hashrl/serve/http_exchange.h"
@@ -81,7 +88,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct HttpServer::Impl {
   Impl(ServerOptions o, Handler h)
-      : options(std::move(o)), handler(std::move(h)), acceptor(net::make_strand(io)), signals(io) {}
+      : options(std::move(o)), handler(std::move(h)), acceptor(net::make_strand(io)) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
@@ -104,7 +111,6 @@ struct HttpServer::Impl {
   std::atomic<int64_t> open{0};  // before io: sessions that io still holds count down on destruction
   net::io_context io;
   tcp::acceptor acceptor;
-  net::signal_set signals;
 };
 
 HttpServer::HttpServer(ServerOptions options, Handler handler)
@@ -127,29 +133,52 @@ HttpServer::~HttpServer() = default;
 uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 void HttpServer::run(bool stop_on_signals) {
+  // Signals are heard on a thread and io_context of their own: on the request threads, a signal
+  // waited for behind a request that never finishes (a search without end) was never heard.
+  net::io_context signal_io;
+  net::signal_set signals(signal_io);
+  std::mutex mutex;
+  std::condition_variable returned_cv;
+  bool returned = false;
+  std::thread signal_thread;
   if (stop_on_signals) {
-    impl_->signals.add(SIGINT);
-    impl_->signals.add(SIGTERM);
-    impl_->signals.async_wait([this](beast::error_code ec, int) {
-      if (!ec) stop();
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([&](beast::error_code ec, int number) {
+      if (ec) return;
+      stop();
+      std::unique_lock<std::mutex> lock(mutex);
+      if (returned_cv.wait_for(lock, impl_->options.stop_grace, [&] { return returned; })) return;
+      std::cerr << fmt::format("{}: requests still running {} ms after the signal are abandoned (none was answered, "
+                               "so nothing acknowledged is lost)",
+                               ::strsignal(number), impl_->options.stop_grace.count())
+                << std::endl;
+      std::cout << "stopped" << std::endl;
+      std::_Exit(0);  // not exit(): destructors would wait for the busy threads
     });
+    signal_thread = std::thread([&signal_io] { signal_io.run(); });
   }
   impl_->accept();
   std::vector<std::thread> pool;
   for (int i = 1; i < impl_->options.threads; ++i) pool.emplace_back([this] { impl_->io.run(); });
   impl_->io.run();
   for (auto& thread : pool) thread.join();
+  if (stop_on_signals) {
+    {
+      const std::lock_guard<std::mutex> lock(mutex);
+      returned = true;
+    }
+    returned_cv.notify_all();
+    signal_io.stop();  // abandons the wait when no signal came
+    signal_thread.join();
+  }
 }
 
 void HttpServer::stop() {
-  // Everything on the io_context's threads: closing the acceptor and stopping the loop there
-  // needs no locks. Open connections are abandoned with the loop; their sockets close with it.
-  net::post(impl_->acceptor.get_executor(), [this] {
-    beast::error_code ignored;
-    impl_->acceptor.close(ignored);
-    impl_->signals.cancel(ignored);
-    impl_->io.stop();
-  });
+  // io_context::stop is thread-safe and needs no free request thread: the loop ends as soon as
+  // the handlers running return. Open connections are abandoned with the loop; their sockets and
+  // the listener close when the server is destroyed.
+  impl_->io.stop();
 }
 
 }  // namespace hashrl

@@ -7,6 +7,9 @@
 //   413  a body over max_body_bytes          431  headers over max_header_bytes
 //   400  a request that does not parse        503  a connection over max_connections
 // A connection that sends nothing for request_timeout is closed (slow clients cannot pin it).
+// SIGINT or SIGTERM stops it within stop_grace whatever its threads are doing: requests still
+// running then are abandoned and the process exits at once (an add is durable before it is
+// answered, so an abandoned one was never acknowledged).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -25,6 +28,10 @@ struct ServerOptions {
   int64_t max_header_bytes = 16 << 10;
   int64_t max_connections = 256;
   std::chrono::milliseconds request_timeout{10000};
+  // After SIGINT/SIGTERM, how long requests still running may take to finish before the process
+  // exits without them (status 0, a line on stderr). A search that runs for minutes must not
+  // keep a server alive that was told to stop.
+  std::chrono::milliseconds stop_grace{3000};
 };
 
 class HttpServer {
@@ -37,9 +44,12 @@ class HttpServer {
 
   uint16_t port() const;  // the bound port
   // Serves until stop() is called or, with stop_on_signals, SIGINT or SIGTERM arrives; then
-  // closes the listener and every connection and returns.
+  // closes the listener and every connection and returns once the requests running have been
+  // answered. With stop_on_signals, a signal is waited for on a thread of its own, so it is heard
+  // while every request thread is busy, and the process exits if they are still busy after
+  // options.stop_grace.
   void run(bool stop_on_signals);
-  // Thread-safe; also from a signal handler's context.
+  // Thread-safe; requests already running are answered first.
   void stop();
 
  private:

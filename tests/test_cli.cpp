@@ -261,6 +261,14 @@ TEST_CASE("hashrl index build writes an index file of the run's codes and any ex
   const auto [s6, o6] = test::run_hashrl("serve --run " + dir + "/run --read-only --port 0 --index " + dir);
   CHECK(s6 != 0);
   CHECK(o6.find("is a folder") != std::string::npos);
+  // A damaged index file is refused before anything of the run is read: here the run is missing.
+  auto damaged = read_file(dir + "/with-extra.hidx");
+  damaged[damaged.size() / 2] ^= 0x20;
+  test::write_bytes(dir + "/damaged.hidx", damaged);
+  const auto [s7, o7] = test::run_hashrl("serve --run " + dir + "/no-run --read-only --port 0 --index " + dir +
+                                         "/damaged.hidx");
+  CHECK(s7 != 0);
+  CHECK(o7.find("damaged.hidx' is damaged") != std::string::npos);
   CHECK(test::run_hashrl("index rebuild").first != 0);
 }
 
