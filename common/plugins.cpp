@@ -35,10 +35,11 @@ std::atomic<int64_t>& registration_counter() {
   return counter;
 }
 
-// What is wrong with the ELF file at `path` before dlopen maps it, or "" (also for a path the
-// loader searches for, which dlopen then reports). A segment that reaches past the end of a
-// truncated file would be mapped anyway, and the loader's first read of it is a SIGBUS.
-std::string elf_problem(const std::string& path) {
+}  // namespace
+
+// A segment that reaches past the end of a truncated file would be mapped anyway, and the
+// loader's first read of it is a SIGBUS.
+std::string plugin_file_problem(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return "";
   in.seekg(0, std::ios::end);
@@ -48,21 +49,21 @@ std::string elf_problem(const std::string& path) {
   if (!in.read(reinterpret_cast<char*>(&header), sizeof header) ||
       std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64)
     return "not a 64-bit ELF shared library";
+  // Each sum is checked as a difference: offsets near 2^64 would wrap past the check.
+  const auto ends_within = [size](uint64_t offset, uint64_t length) { return length <= size && offset <= size - length; };
   if (header.e_phentsize != sizeof(Elf64_Phdr) ||
-      header.e_phoff + uint64_t{header.e_phnum} * sizeof(Elf64_Phdr) > size)
+      !ends_within(header.e_phoff, uint64_t{header.e_phnum} * sizeof(Elf64_Phdr)))
     return fmt::format("its program headers reach past the end of the file ({} bytes): truncated?", size);
   for (uint16_t i = 0; i < header.e_phnum; ++i) {
     Elf64_Phdr segment{};
     in.seekg(static_cast<std::streamoff>(header.e_phoff + i * sizeof(Elf64_Phdr)));
     if (!in.read(reinterpret_cast<char*>(&segment), sizeof segment)) return "its program headers cannot be read";
-    if (segment.p_type == PT_LOAD && segment.p_offset + segment.p_filesz > size)
-      return fmt::format("a segment ends at byte {} of a {}-byte file: truncated?", segment.p_offset + segment.p_filesz,
-                         size);
+    if (segment.p_type == PT_LOAD && !ends_within(segment.p_offset, segment.p_filesz))
+      return fmt::format("a segment of {} bytes at byte {} reaches past the end of the {}-byte file: truncated?",
+                         segment.p_filesz, segment.p_offset, size);
   }
   return "";
 }
-
-}  // namespace
 
 void count_registration() { ++registration_counter(); }
 int64_t registrations_so_far() { return registration_counter().load(); }
@@ -71,7 +72,7 @@ void load_plugin(const std::string& path) {
   const std::lock_guard<std::mutex> lock(plugins_mutex());
   auto& loaded = plugins();
   if (std::find(loaded.begin(), loaded.end(), path) != loaded.end()) return;
-  if (const auto problem = elf_problem(path); !problem.empty()) fail("plugin '{}' did not load: {}", path, problem);
+  if (const auto problem = plugin_file_problem(path); !problem.empty()) fail("plugin '{}' did not load: {}", path, problem);
   const int64_t before = registrations_so_far();
   // RTLD_NOW: a missing symbol is an error here, naming it, not a crash at the first call.
   // RTLD_GLOBAL: a plugin may build on another loaded before it.

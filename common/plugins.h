@@ -24,6 +24,12 @@ namespace hashrl {
 // no component are refused too.
 void load_plugin(const std::string& path);
 
+// What load_plugin finds wrong with the file at `path` before it lets dlopen map it ("" when
+// nothing, or when there is no such file: dlopen then searches for it and says so). Only the ELF
+// header and the program headers are read: dlopen runs the library's code by design, so what a
+// plugin does once loaded is trusted, but no file may crash the loader by being cut short.
+std::string plugin_file_problem(const std::string& path);
+
 // Every plugin loaded so far, in load order, as given.
 const std::vector<std::string>& loaded_plugins();
 

@@ -89,6 +89,8 @@ std::vector<uint8_t> FaissBinaryIndex::serialize() const {
 void FaissBinaryIndex::add(const torch::Tensor& codes) {
   const auto packed = pack_codes(codes, "codes added to the index");
   if (packed.bits != bits()) fail("the index holds {}-bit codes; these have {} bits", bits(), packed.bits);
+  // FAISS's HNSW dereferences its first vertex even when given none (found by fuzz_index_factory).
+  if (packed.rows == 0) return;
   const auto bytes = faiss_bytes(packed, index_->code_size);
   try {
     if (!index_->is_trained) index_->train(packed.rows, bytes.data());

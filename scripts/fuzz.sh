@@ -3,15 +3,15 @@
 # another, and fails on the first crash, leak of a sanitizer report or escaped exception; the input
 # that caused it is kept under build-asan/fuzz/<target>/ with a line saying how to replay it.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET ...]     targets: npy idx cifar10 image_list image ini
-#                                                            query_json http
+#                                                            query_json http index_factory plugin
 # Builds build-asan first when needed (scripts/sanitize.sh builds it too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(npy idx cifar10 image_list image ini query_json http)
-if [ ! -x build-asan/tests/fuzz/fuzz_http ]; then
+[ ${#targets[@]} -gt 0 ] || targets=(npy idx cifar10 image_list image ini query_json http index_factory plugin)
+if [ ! -f build-asan/build.ninja ]; then
   bash scripts/setup.sh
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \

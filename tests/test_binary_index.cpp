@@ -203,6 +203,18 @@ TEST_CASE("the metrics give the same figures through any index, not only the fla
   for (size_t i = 0; i < b.size(); ++i) CHECK(a[i].id == b[i].id);
 }
 
+// fuzz_index_factory: BHNSW dereferenced its first vertex when given no codes (SIGSEGV).
+TEST_CASE("adding no codes to any index is a no-op, and an empty index answers with nothing") {
+  for (const std::string description : {"flat", "BFlat", "BIVF4", "BHNSW8", "BHash12", "BHash2x8"}) {
+    INFO(description);
+    auto index = make_binary_index(description, 48);
+    index->add(random_codes(0, 48, 1));
+    CHECK(index->size() == 0);
+    CHECK(index->search(random_codes(1, 48, 2)[0], 5).empty());
+    CHECK(index->range_search(random_codes(1, 48, 3)[0], 48).empty());
+  }
+}
+
 TEST_CASE("search_many answers each query as search() does, ties and all, for every index") {
   // Few bits and many items: long runs of equal distances, so the (distance, id) order of the ties
   // at the k-th place is exercised, across the flat index's chunk boundaries.
