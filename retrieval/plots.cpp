@@ -86,6 +86,27 @@ std::string plot_curves(const std::vector<std::pair<std::string, std::vector<std
   return image;
 }
 
+std::string plot_bands(const std::vector<BandCurve>& methods, const std::string& x_label, const std::string& metric,
+                       const std::string& stem, const PlotOptions& o) {
+  std::string data, plot;
+  for (size_t i = 0; i < methods.size(); ++i) {
+    data += "# " + methods[i].first + ": x mean low high\n";
+    for (const auto& p : methods[i].second) data += fmt::format("{} {} {} {}\n", p.x, p.mean, p.low, p.high);
+    data += "\n\n";
+    // The band first, so that the lines are drawn over every band.
+    plot += fmt::format("{}'{}.dat' index {} using 1:3:4 with filledcurves fs transparent solid 0.2 lc {} notitle",
+                        i ? ", " : "plot ", stem, i, i + 1);
+  }
+  for (size_t i = 0; i < methods.size(); ++i)
+    plot += fmt::format(", '{}.dat' index {} using 1:2 with linespoints lc {} title '{}'", stem, i, i + 1,
+                        methods[i].first);
+  write_file_atomic(stem + ".dat", data);
+  const std::string image = stem + "." + choice_name(o.format, kPlotFormats);
+  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, x_label, metric) +
+                                "set key outside right top\n" + plot + "\n");
+  return image;
+}
+
 std::string plot_metric_vs_code_length(
     const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>& methods,
     const std::string& metric, const std::string& stem, const PlotOptions& o) {

@@ -31,6 +31,18 @@ std::string plot_curves(const std::vector<std::pair<std::string, std::vector<std
                         const std::string& x_label, const std::string& metric, const std::string& path_stem,
                         const PlotOptions& options = {});
 
+// A point of a curve over several seeds: where it is, the seeds' mean, and the band drawn around
+// the mean (their lowest and highest, say).
+struct BandPoint {
+  double x = 0, mean = 0, low = 0, high = 0;
+};
+using BandCurve = std::pair<std::string, std::vector<BandPoint>>;
+
+// plot_curves with each curve's band shaded: writes `path_stem`.dat (x, mean, low, high per line)
+// and `path_stem`.<format>; returns the image.
+std::string plot_bands(const std::vector<BandCurve>& methods, const std::string& x_label, const std::string& metric,
+                       const std::string& path_stem, const PlotOptions& options = {});
+
 // One curve per method: (code length, a metric) — the paper's Figure 3 with metric = "precision
 // within Hamming radius 2". Writes `path_stem`.dat and `path_stem`.<format>; returns the image.
 std::string plot_metric_vs_code_length(

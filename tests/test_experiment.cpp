@@ -4,6 +4,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -111,7 +112,7 @@ TEST_CASE("an experiment file that names a method without a config is an error n
   CHECK_THROWS_WITH(plan_of(dir + "/f.ini"), Catch::Contains("experiment.typo"));
 }
 
-TEST_CASE("an experiment plots each method's learning curve, its seeds averaged") {
+TEST_CASE("an experiment plots each method's learning curve against episodes and seconds, its seeds' band shaded") {
   const auto dir = test::scratch_dir("experiment-curves");
   std::ofstream(dir + "/synthetic.ini") << test::synthetic_config(8, 4, 4).to_ini();
   std::ofstream(dir + "/classic.ini") << test::synthetic_data_config(8, 4, 4).to_ini();
@@ -122,11 +123,27 @@ TEST_CASE("an experiment plots each method's learning curve, its seeds averaged"
   const auto out = dir + "/out";
   run_experiment(plan_of(dir + "/experiment.ini"), out);
   CHECK_THAT(read_file(out + "/table.md"), Catch::Contains("plots/map_vs_episodes.png"));
-  // One curve, drlih's (lsh is fitted, it has none): episodes 2 and 4, each the mean of two seeds.
+  CHECK_THAT(read_file(out + "/table.md"), Catch::Contains("plots/map_vs_seconds.png"));
+  // One curve, drlih's (lsh is fitted, it has none): episodes 2 and 4, each the mean of two seeds
+  // between their lowest and highest.
   const std::string data = read_file(out + "/plots/map_vs_episodes.dat");
-  CHECK_THAT(data, Catch::StartsWith("# drlih\n2 "));
+  CHECK_THAT(data, Catch::StartsWith("# drlih: x mean low high\n2 "));
   CHECK_THAT(data, Catch::Contains("\n4 "));
   CHECK(data.find("lsh") == std::string::npos);
+  std::istringstream point(data.substr(data.find('\n') + 1));
+  double x = 0, mean = 0, low = 0, high = 0;
+  point >> x >> mean >> low >> high;
+  CHECK(low <= mean);
+  CHECK(mean <= high);
+  // Against training seconds: the same two points, at increasing times.
+  std::istringstream timed(read_file(out + "/plots/map_vs_seconds.dat"));
+  std::string header;
+  std::getline(timed, header);
+  CHECK(header == "# drlih: x mean low high");
+  double first = -1, second = -1, ignored = 0;
+  timed >> first >> ignored >> ignored >> ignored >> second;
+  CHECK(first > 0);
+  CHECK(second > first);
 }
 
 TEST_CASE("Ctrl-C stops hashrl experiment with the run in progress checkpointed, and the rerun resumes it") {

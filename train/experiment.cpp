@@ -84,6 +84,7 @@ nlohmann::json run_one(const Config& config, const std::string& dir, const std::
 struct Cell {
   std::vector<double> map, map_index_order, precision_r2, seconds, distinct_codes, largest_code_percent;
   std::map<int64_t, std::vector<double>> curve;  // episodes -> each seed's curve_map (train.curve_every)
+  std::map<int64_t, std::vector<double>> curve_seconds;  // episodes -> each seed's training seconds there
 };
 
 double mean_of(const std::vector<double>& values) {
@@ -92,28 +93,47 @@ double mean_of(const std::vector<double>& values) {
   return mean;
 }
 
-// The learning-curve points of a run's metrics.jsonl, added to `curve`.
-void add_curve(const std::string& metrics_path, std::map<int64_t, std::vector<double>>& curve) {
+// The learning-curve points of a run's metrics.jsonl, added to the cell.
+void add_curve(const std::string& metrics_path, Cell& cell) {
   if (!fs::exists(metrics_path)) return;  // a closed-form run fitted elsewhere
   std::istringstream lines(read_file(metrics_path));
   for (std::string line; std::getline(lines, line);) {
     if (line.find("\"curve_map\"") == std::string::npos) continue;
     const auto record = nlohmann::json::parse(line);
-    curve[record["episodes"].get<int64_t>()].push_back(record["curve_map"].get<double>());
+    const auto episodes = record["episodes"].get<int64_t>();
+    cell.curve[episodes].push_back(record["curve_map"].get<double>());
+    if (record.contains("train_seconds"))  // runs from before it was logged have none
+      cell.curve_seconds[episodes].push_back(record["train_seconds"].get<double>());
   }
 }
 
 using Curves = std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>;
 
-// Each method's mean curve over its seeds at the plan's longest code length; methods without one
+BandPoint band_of(double x, const std::vector<double>& values) {
+  return {x, mean_of(values), *std::min_element(values.begin(), values.end()),
+          *std::max_element(values.begin(), values.end())};
+}
+
+// Each method's curve over its seeds at the plan's longest code length (the mean, the band from the
+// lowest seed to the highest), against episodes, or against training seconds (each point at its
+// seeds' mean time; points some seed has no time for are left out). Methods without a curve
 // (classic hashers, runs without train.curve_every) are left out.
-Curves learning_curves(const ExperimentPlan& plan, const std::map<std::string, std::map<int64_t, Cell>>& cells) {
-  Curves curves;
+std::vector<BandCurve> learning_curves(const ExperimentPlan& plan,
+                                       const std::map<std::string, std::map<int64_t, Cell>>& cells, bool by_seconds) {
+  std::vector<BandCurve> curves;
   for (const auto& method : plan.methods) {
-    const auto& curve = cells.at(method.name).at(plan.code_lengths.back()).curve;
-    if (curve.empty()) continue;
-    curves.push_back({method.name, {}});
-    for (const auto& [episodes, maps] : curve) curves.back().second.emplace_back(episodes, mean_of(maps));
+    const auto& cell = cells.at(method.name).at(plan.code_lengths.back());
+    std::vector<BandPoint> points;
+    for (const auto& [episodes, maps] : cell.curve) {
+      if (!by_seconds) {
+        points.push_back(band_of(static_cast<double>(episodes), maps));
+        continue;
+      }
+      const auto seconds = cell.curve_seconds.find(episodes);
+      if (seconds != cell.curve_seconds.end() && seconds->second.size() == maps.size())
+        points.push_back(band_of(mean_of(seconds->second), maps));
+    }
+    if (!points.empty()) curves.push_back({method.name, std::move(points)});
   }
   return curves;
 }
@@ -295,7 +315,7 @@ nlohmann::json run_experiment(const ExperimentPlan& plan, const std::string& out
         }
         cell.precision_r2.push_back(metrics["precision_within_radius"].get<double>());
         cell.seconds.push_back(seconds);
-        add_curve(out_dir + "/runs/" + name + "/metrics.jsonl", cell.curve);
+        add_curve(out_dir + "/runs/" + name + "/metrics.jsonl", cell);
         results.push_back({{"method", method.name}, {"code_length", q}, {"seed", seed}, {"run", name},
                            {"map", metrics["map"]}, {"map_tie_aware", metrics["map_tie_aware"]},
                            {"precision_within_radius", metrics["precision_within_radius"]},
@@ -336,13 +356,16 @@ nlohmann::json run_experiment(const ExperimentPlan& plan, const std::string& out
     }
     md += "![MAP](" + fs::path(plot_metric_vs_code_length(map_curves, "MAP", out_dir + "/plots/map_vs_bits"))
                           .lexically_relative(out_dir).string() + ")\n";
-    const Curves curves = learning_curves(plan, cells);
-    if (!curves.empty())
-      md += "![MAP against episodes](" +
-            fs::path(plot_curves(curves, "episodes (env batches rolled out)",
-                                 fmt::format("MAP on the curve sample of the database, {} bits", plan.code_lengths.back()),
-                                 out_dir + "/plots/map_vs_episodes"))
-                .lexically_relative(out_dir).string() + ")\n";
+    const std::string curve_metric =
+        fmt::format("MAP on the curve sample of the database, {} bits (band: lowest to highest seed)", plan.code_lengths.back());
+    for (const bool by_seconds : {false, true}) {
+      const auto curves = learning_curves(plan, cells, by_seconds);
+      if (curves.empty()) continue;
+      const std::string x = by_seconds ? "training seconds" : "episodes (env batches rolled out)";
+      const std::string stem = by_seconds ? "/plots/map_vs_seconds" : "/plots/map_vs_episodes";
+      md += "![MAP against " + x + "](" +
+            fs::path(plot_bands(curves, x, curve_metric, out_dir + stem)).lexically_relative(out_dir).string() + ")\n";
+    }
     md += "![precision within radius 2](" +
           fs::path(plot_metric_vs_code_length(r2_curves, "precision within Hamming radius 2",
                                               out_dir + "/plots/precision_r2_vs_bits"))

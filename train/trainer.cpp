@@ -311,6 +311,7 @@ void Trainer::log_curve_point() {
                {"episodes", step_ * learner_->episodes_per_update()},
                {"curve_map", metrics.map_tie_aware},
                {"curve_database", m},
+               {"train_seconds", train_seconds_},  // training time so far: curves against wall time
                {"curve_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}});
 }
 
