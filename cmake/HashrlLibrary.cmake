@@ -9,8 +9,11 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
 endif()
 # The Python module links the static layer libraries into a shared object, which needs them
 # position-independent. Executables get the same flag (PIC code runs in a PIE executable) so that
-# one PCH serves all; no semantic interposition keeps GCC inlining as it does without -fPIC.
-if(HASHRL_BUILD_PYTHON)
+# one PCH serves all; no semantic interposition keeps GCC inlining as it does without -fPIC. Not
+# only with HASHRL_BUILD_PYTHON: main.sh configures build/ without the module, and objects compiled
+# with other flags would be compiled again when test.sh turns it back on. (The sanitizer build has
+# no module: CMakeLists.txt.)
+if(NOT HASHRL_SANITIZE)
   list(APPEND HASHRL_COMPILE_OPTIONS -fPIC -fno-semantic-interposition)
 endif()
 # Every target links these, so that all share the compile definitions (FMT_SHARED, BOOST_...) that

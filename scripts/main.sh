@@ -24,4 +24,4 @@ phase "train + evaluate" ./build/hashrl train --config configs/drlih-cpu.ini --o
 
 echo "main.sh phases:"
 printf '  %s\n' "${phases[@]}"
-echo "  total                      $SECONDS s"
+printf '  %-26s %5d s\n' total "$SECONDS"
