@@ -67,6 +67,22 @@ std::vector<std::string> plot_metrics(const RetrievalMetrics& m, const std::stri
   return {pr_image, pk_image};
 }
 
+namespace {
+
+// Writes a figure of curves: its data as `stem`.dat, its gnuplot script (`plot`, the plot command
+// over that data) as `stem`.gp, and the image; returns the image.
+std::string write_curves_plot(const std::string& data, const std::string& plot, const std::string& x_label,
+                              const std::string& metric, const std::string& stem, const PlotOptions& o) {
+  write_file_atomic(stem + ".dat", data);
+  const std::string image = stem + "." + choice_name(o.format, kPlotFormats);
+  // The legend outside, at the right: one method's curve may run anywhere in the plot.
+  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, x_label, metric) +
+                                "set key outside right top\n" + plot + "\n");
+  return image;
+}
+
+}  // namespace
+
 std::string plot_curves(const std::vector<std::pair<std::string, std::vector<std::pair<int64_t, double>>>>& methods,
                         const std::string& x_label, const std::string& metric, const std::string& stem,
                         const PlotOptions& o) {
@@ -78,12 +94,7 @@ std::string plot_curves(const std::vector<std::pair<std::string, std::vector<std
     plot += fmt::format("{}'{}.dat' index {} using 1:2 with linespoints title '{}'", i ? ", " : "plot ", stem, i,
                         methods[i].first);
   }
-  write_file_atomic(stem + ".dat", data);
-  const std::string image = stem + "." + choice_name(o.format, kPlotFormats);
-  // The legend outside, at the right: one method's curve may run anywhere in the plot.
-  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, x_label, metric) +
-                                "set key outside right top\n" + plot + "\n");
-  return image;
+  return write_curves_plot(data, plot, x_label, metric, stem, o);
 }
 
 std::string plot_bands(const std::vector<BandCurve>& methods, const std::string& x_label, const std::string& metric,
@@ -100,11 +111,7 @@ std::string plot_bands(const std::vector<BandCurve>& methods, const std::string&
   for (size_t i = 0; i < methods.size(); ++i)
     plot += fmt::format(", '{}.dat' index {} using 1:2 with linespoints lc {} title '{}'", stem, i, i + 1,
                         methods[i].first);
-  write_file_atomic(stem + ".dat", data);
-  const std::string image = stem + "." + choice_name(o.format, kPlotFormats);
-  run_gnuplot(stem + ".gp", header(o, image, o.title.empty() ? metric : o.title, x_label, metric) +
-                                "set key outside right top\n" + plot + "\n");
-  return image;
+  return write_curves_plot(data, plot, x_label, metric, stem, o);
 }
 
 std::string plot_metric_vs_code_length(
