@@ -30,6 +30,13 @@ torch::Tensor random_bits(int64_t n, int64_t width, uint64_t seed) {
 
 constexpr int64_t kBase = 100, kBits = 20, kLabels = 5;
 
+// The bytes of a fresh log, its header alone: records share the rest of a log.
+size_t log_header_bytes() {
+  const auto empty = test::scratch_dir("items-empty-log");
+  { ItemLog log(empty, kBase, kBits, kLabels); }
+  return fs::file_size(empty + "/items.log");
+}
+
 }  // namespace
 
 TEST_CASE("the items log gives back every item appended, across reopening and folding") {
@@ -96,12 +103,7 @@ TEST_CASE("damage before the last record is refused, the log left untouched, and
   }
   fs::remove(dir + "/items.snapshot");
   fs::rename(dir + "/killed.log", dir + "/items.log");
-  // A fresh log is its header alone; the records share the rest.
-  const auto header_bytes = [&] {
-    const auto empty = test::scratch_dir("items-damaged-empty");
-    { ItemLog log(empty, kBase, kBits, kLabels); }
-    return fs::file_size(empty + "/items.log");
-  }();
+  const auto header_bytes = log_header_bytes();
   const auto record_bytes = (fs::file_size(dir + "/items.log") - header_bytes) / 5;
   {
     std::fstream file(dir + "/items.log", std::ios::in | std::ios::out | std::ios::binary);
@@ -146,11 +148,7 @@ TEST_CASE("no damage to the items log or snapshot drops an acknowledged item sil
   }
   const std::string log_bytes = read_file(pristine_dir + "/killed.log");  // five records, as a kill leaves them
   const std::string snapshot_bytes = read_file(pristine_dir + "/items.snapshot");  // the same five, folded
-  const size_t header = [&] {
-    const auto empty = test::scratch_dir("items-enumerate-empty");
-    { ItemLog log(empty, kBase, kBits, kLabels); }
-    return fs::file_size(empty + "/items.log");
-  }();
+  const size_t header = log_header_bytes();
   const size_t record = (log_bytes.size() - header) / kItems;
   REQUIRE(header + kItems * record == log_bytes.size());
 
