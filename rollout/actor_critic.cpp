@@ -16,7 +16,8 @@ const auto kLambda = keys.real("lambda", kDefaults.lambda(), 0, 1,
 const auto kCriticHidden = keys.integer("critic_hidden", kDefaults.critic_hidden(), 1, 16384,
                                         "hidden width of the critic (episode features, bits so far, step)");
 const auto kValueCoef = keys.real("value_coef", kDefaults.value_coef(), 0, 1e308, "weight of the critic's loss");
-const auto kEntropyCoef = keys.real("entropy_coef", kDefaults.entropy_coef(), 0, 1e308, "entropy bonus");
+const auto kEntropyCoef = keys.real("entropy_coef", kDefaults.entropy_coef(), 0, 1e308,
+                                     "weight of the entropy bonus (an action group's entropy, mean per row and step)");
 const auto kNormalize = keys.flag("normalize_advantages", kDefaults.normalize_advantages(),
                                   "standardise the advantages per minibatch");
 

@@ -32,8 +32,10 @@ struct ActorCriticOptions {
   TORCH_ARG(int64_t, critic_hidden) = 256;
   /// Weight of the critic's squared error in the loss, >= 0.
   TORCH_ARG(double, value_coef) = 0.5;
-  /// Weight of the mean entropy bonus, >= 0.
-  TORCH_ARG(double, entropy_coef) = 0.01;
+  /// Weight of the entropy bonus, >= 0: the mean per row and step (learner.h's mean_entropy), as
+  /// every learner's. (Before issue 40 these learners summed an episode's three rows: 0.01 then
+  /// is 0.03 now.)
+  TORCH_ARG(double, entropy_coef) = 0.03;
   /// Standardise the advantages (per minibatch) before they weight the log-probabilities.
   TORCH_ARG(bool, normalize_advantages) = true;
 };

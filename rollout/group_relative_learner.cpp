@@ -15,7 +15,8 @@ const auto kSignal = keys.choice("signal", kDefaults.signal(), kSignals,
 const auto kAdvantage = keys.choice("advantage", kDefaults.advantage(), kGroupAdvantages,
                                     "each episode's signal less the mean of its K - 1 siblings' (RLOO), or "
                                     "standardised within its K (GRPO)");
-const auto kEntropyCoef = keys.real("entropy_coef", kDefaults.entropy_coef(), 0, 1e308, "entropy bonus");
+const auto kEntropyCoef = keys.real("entropy_coef", kDefaults.entropy_coef(), 0, 1e308,
+                                     "weight of the entropy bonus (an action group's entropy, mean per row and step)");
 
 }  // namespace
 
@@ -62,9 +63,7 @@ LossTerms GroupRelativeLearner::loss(const Trajectory& tr) {
       group_relative_advantages(reward_signal(options_.signal(), group, global), samples_per_state_, options_.advantage());
   const auto score = -(episode_log_probs(tr) * advantage).sum(0).mean();
 
-  std::vector<torch::Tensor> entropies;
-  for (const auto& step : tr.steps) entropies.push_back(step.entropy);
-  const auto entropy = torch::stack(entropies).mean();
+  const auto entropy = mean_entropy(tr);
 
   // How much the K samples of one state differ in return: 0 when the reward ignores the action.
   const auto returns = (group + global).sum(0).view({-1, samples_per_state_});

@@ -68,6 +68,14 @@ torch::Tensor episode_sum(const torch::Tensor& per_row, int64_t rows_per_episode
   return per_row.view({rows_per_episode, -1}).sum(0);
 }
 
+torch::Tensor mean_entropy(const std::vector<torch::Tensor>& per_step) { return torch::stack(per_step).mean(); }
+
+torch::Tensor mean_entropy(const Trajectory& trajectory) {
+  std::vector<torch::Tensor> per_step;
+  for (const auto& step : trajectory.steps) per_step.push_back(step.entropy);
+  return mean_entropy(per_step);
+}
+
 namespace {
 KeyTable shared_keys;
 const auto kKind = shared_keys.name_of("kind", "", "a learner (below)", "how the agent learns", "the agent's");

@@ -116,4 +116,11 @@ torch::Tensor episode_log_probs(const Trajectory& trajectory);
 // episode's rows: [b].
 torch::Tensor episode_sum(const torch::Tensor& per_row, int64_t rows_per_episode);
 
+// The policy's entropy as every learner logs it and as its `entropy_coef` weighs it: the entropy
+// of one row's action group (its k Bernoulli bits, in nats), averaged over every row and every
+// step. One definition for every learner, so that their logged figures compare and one
+// coefficient means the same whichever learner reads it. `per_step` holds each step's [rows].
+torch::Tensor mean_entropy(const std::vector<torch::Tensor>& per_step);
+torch::Tensor mean_entropy(const Trajectory& trajectory);
+
 }  // namespace hashrl

@@ -119,7 +119,7 @@ UpdateResult PpoLearner::update(const std::vector<Trajectory>& buffer, UpdateCon
         std::vector<torch::Tensor> log_probs, entropies;
         for (const auto& s : scored) {
           log_probs.push_back(episode_sum(s.log_prob, rows_per_episode));
-          entropies.push_back(episode_sum(s.entropy, rows_per_episode));
+          entropies.push_back(s.entropy);
         }
         const auto new_log_prob = torch::stack(log_probs);  // [T, b]
         auto advantages = p.advantages.index_select(1, episodes);
@@ -130,7 +130,7 @@ UpdateResult PpoLearner::update(const std::vector<Trajectory>& buffer, UpdateCon
         const auto values = critic_->forward(p.trajectory->observations, episodes);
         const auto value_loss = clipped_value_loss(values, p.old_values.index_select(1, episodes),
                                                    p.returns.index_select(1, episodes), options_.value_clip());
-        const auto entropy = torch::stack(entropies).mean();
+        const auto entropy = mean_entropy(entropies);
         LossTerms terms;
         terms.loss = policy.loss + ac.value_coef() * value_loss - ac.entropy_coef() * entropy;
         terms.terms = {{"policy", policy.loss.detach()},
@@ -174,9 +174,7 @@ LossTerms A2cLearner::loss(const Trajectory& trajectory) {
   }
   const auto policy = -(episode_log_probs(trajectory) * advantages).mean();
   const auto value_loss = clipped_value_loss(values, values, returns, 0);
-  std::vector<torch::Tensor> entropies;
-  for (const auto& step : trajectory.steps) entropies.push_back(episode_sum(step.entropy, trajectory.rows_per_episode));
-  const auto entropy = torch::stack(entropies).mean();
+  const auto entropy = mean_entropy(trajectory);
   LossTerms terms;
   terms.loss = policy + options_.value_coef() * value_loss - options_.entropy_coef() * entropy;
   terms.terms = {{"policy", policy.detach()},

@@ -23,7 +23,8 @@ const auto kPathwiseKey = keys.choice("pathwise", kDefaults.pathwise(), kPathwis
                                       "paper); all adds the group rewards (drlih-cpu's choice, docs/results.md)");
 const auto kPathwiseWeight = keys.real("pathwise_weight", kDefaults.pathwise_weight(), 0, 1e308,
                                        "weight of the pathwise term");
-const auto kEntropyCoef = keys.real("entropy_coef", kDefaults.entropy_coef(), 0, 1e308, "entropy bonus");
+const auto kEntropyCoef = keys.real("entropy_coef", kDefaults.entropy_coef(), 0, 1e308,
+                                     "weight of the entropy bonus (an action group's entropy, mean per row and step)");
 
 }  // namespace
 
@@ -100,9 +101,7 @@ LossTerms ReinforceLearner::loss(const Trajectory& tr) {
   if (options_.pathwise() == Pathwise::kGlobal) pathwise = -global.sum(0).mean();
   if (options_.pathwise() == Pathwise::kAll) pathwise = -(group + global).sum(0).mean();
 
-  std::vector<torch::Tensor> entropies;
-  for (const auto& step : tr.steps) entropies.push_back(step.entropy);
-  const auto entropy = torch::stack(entropies).mean();
+  const auto entropy = mean_entropy(tr);
 
   LossTerms out;
   out.loss = score + options_.pathwise_weight() * pathwise - options_.entropy_coef() * entropy +

@@ -357,3 +357,36 @@ TEST_CASE("ppo trains a trainable encoder: each minibatch runs it again on the r
     CHECK(moved == trainable);
   }
 }
+
+TEST_CASE("entropy means one thing for every learner: a row's group entropy, averaged over rows and steps") {
+  // Before issue 40, reinforce and group-relative logged (and weighed by entropy_coef) the mean
+  // per row while a2c and ppo summed each episode's three rows: the same rollout logged three
+  // times the entropy, and one coefficient did three times as much, depending on the learner.
+  torch::manual_seed(0);
+  const auto config = Config::from_string(
+      "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
+      "mean = 0.5\nstd = 0.5\ntrainable = false\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n");
+  auto env = tiny_image_env(config);
+  auto agent = make_agent(config, env->spec());
+  const auto trajectory = rollout(*env, *agent, ActMode::kSample, 1);
+  double expected = 0;
+  for (const auto& step : trajectory.steps) expected += step.entropy.mean().item<double>();
+  expected /= static_cast<double>(trajectory.steps.size());
+  REQUIRE(expected > 0.1);
+
+  EnvSpec two_per_state = env->spec();  // group-relative compares siblings: two of the 4 episodes a state
+  two_per_state.samples_per_state = 2;
+  CHECK(ReinforceLearner(ReinforceOptions().pathwise(Pathwise::kNone), env->spec()).loss(trajectory).terms.at("entropy").item<double>() ==
+        Approx(expected));
+  CHECK(GroupRelativeLearner(GroupRelativeOptions(), two_per_state).loss(trajectory).terms.at("entropy").item<double>() ==
+        Approx(expected));
+  CHECK(A2cLearner(ActorCriticOptions(), env->spec()).loss(trajectory).terms.at("entropy").item<double>() ==
+        Approx(expected));
+  // ppo logs the mean over its minibatches; one epoch of one minibatch scores the rollout's own
+  // actions before its only step, with the same parameters.
+  PpoLearner ppo(PpoOptions().rollouts(1).epochs(1).minibatches(1), env->spec());
+  std::vector<torch::Tensor> parameters = agent->module().parameters();
+  for (const auto& p : ppo.module()->parameters()) parameters.push_back(p);
+  AdamContext context(*agent, *env, parameters);
+  CHECK(ppo.update({trajectory}, context).terms.at("entropy") == Approx(expected).epsilon(1e-4));
+}
