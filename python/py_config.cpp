@@ -6,6 +6,7 @@
 #include "bindings.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/plugins.h"
+#include "hashrl/train/kind_switch.h"
 
 namespace hashrl::python {
 
@@ -48,8 +49,16 @@ Config to_config(const py::handle& config, const py::handle& overrides) {
     fail("config must be an INI path, INI text or a dict of 'section.key' -> value, got {}",
          py::str(py::type::of(config).attr("__name__")).cast<std::string>());
   }
-  if (!overrides.is_none()) apply_dict(out, overrides, "overrides");
-  load_plugins(out);  // plugins.load, before anything looks a kind up
+  load_plugins(out);  // plugins.load, before anything looks a kind up: a plugin may provide it
+  if (!overrides.is_none()) {
+    // As the CLI's --set (app/cli.cpp): a kind switched by an override drops the keys of the kind
+    // it replaced, with a notice (here a Python warning), instead of failing on keys nobody reads.
+    const auto kinds = kind_choices(out);
+    apply_dict(out, overrides, "overrides");
+    const auto warn = py::module_::import("warnings").attr("warn");
+    for (const auto& notice : drop_replaced_kind_keys(out, kinds)) warn(notice);
+    load_plugins(out);  // any that the overrides' plugins.load added
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "hashrl/common/error.h"
 #include "hashrl/env/check_env.h"
 #include "hashrl/env/env_registry.h"
+#include "hashrl/train/trainer.h"
 #include "py_env.h"
 
 namespace hashrl::python {
@@ -179,6 +180,9 @@ autoreset. Every tensor is shared with C++, not copied.)")
 
   m.def("make_env", [](const std::optional<std::string>& name, const py::object& config, const py::object& overrides) {
         const Config c = to_config(config, overrides);
+        // The run-level values ([train], [eval], [optim]) are checked as `hashrl check-env` checks
+        // them: a config make_env accepts does not fail at the start of a training.
+        RunSettings::from_config(c);
         const std::string kind = name ? *name : env_kind(c);
         EnvHandle handle;
         {

@@ -166,6 +166,7 @@ and the int64 index tensors "query", "train" and "database".)");
 
   m.def("check_config", [](const py::object& config, const py::object& overrides, uint64_t seed) {
         const Config c = to_config(config, overrides);
+        RunSettings::from_config(c);  // as `hashrl check`: the run-level values too, before the data
         py::gil_scoped_release release;
         return check_config(c, seed);
       }, py::arg("config"), py::arg("overrides") = py::none(), py::arg("seed") = 0,

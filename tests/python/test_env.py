@@ -152,3 +152,21 @@ def test_the_spec_says_what_the_reward_responds_to_and_the_check_agrees():
         assert env.spec.batch_size == 16
         assert bool(hashrl.check_action_dependence(env, seed=1)) == on_action
         env.close()
+
+
+def test_run_level_values_are_checked_as_the_cli_checks_them():
+    # make_env checks [train], [eval] and [optim] as `hashrl check-env` does (issue 39): a config it
+    # accepts does not fail at the start of a training.
+    for key, value in (("optim.lr", float("nan")), ("train.steps", -1), ("eval.batch_size", 0)):
+        with pytest.raises(hashrl.Error, match=key):
+            hashrl.make_env("HashEnv-v0", synthetic(**{key: value}))
+
+
+def test_an_override_that_switches_a_kind_drops_the_old_kinds_keys_with_a_warning():
+    # As --set does on the command line: the triplet reward's keys are left behind by the switch.
+    config = synthetic(**{"reward.kind": "triplet", "reward.margin": 2, "reward.miner": "none"})
+    with pytest.warns(UserWarning, match="reward.margin"):
+        env = hashrl.make_env("HashEnv-v0", config, {"reward.kind": "center"})
+    env.close()
+    with pytest.raises(hashrl.Error, match="reward.margin"):  # in the config itself it is a mistake
+        hashrl.make_env("HashEnv-v0", {**config, "reward.kind": "center"})

@@ -1,5 +1,6 @@
 """hashrl.train, evaluate, load_data, load_run and check_config."""
 import json
+import os
 import subprocess
 
 import numpy as np
@@ -67,3 +68,10 @@ def test_check_config_runs_every_check():
     report = hashrl.check_config(synthetic(**{"agent.kind": "drlih", "policy.hidden": 16}))
     assert report.ok, report.summary()
     assert {line.split(":")[0] for line in report.passed} == {"data", "env", "reward", "agent", "learner"}
+
+
+def test_check_config_reads_a_shipped_config_as_hashrl_check_does():
+    # It failed on [eval] and [optim] keys that only the trainer read (issue 40).
+    report = hashrl.check_config(os.path.join(os.path.dirname(__file__), "..", "..", "configs", "noseq.ini"),
+                                 {"encoder.width": 0.125, "encoder.fc_dim": 32})
+    assert report.ok, report.summary()
