@@ -59,12 +59,21 @@ def test_same_seed_same_episode(env):
 
 
 def test_actions_as_pair_or_dict(env):
-    env.reset(seed=0)
-    bits = torch.ones(24, 4)
+    # A tensor, a (bits, probs) pair and a dict are one action: from the same state, the same step.
+    bits = (torch.arange(24 * 4).view(24, 4) % 3 == 0).float()
     probs = torch.full((24, 4), 0.9)
-    env.step((bits, probs))
-    env.step({"bits": bits, "probs": probs})
-    env.step({"bits": bits})
+
+    def first_step(action):
+        env.reset(seed=0)
+        obs, reward, _, _, _ = env.step(action)
+        return obs["bits"], reward
+
+    for a, b in (((bits, probs), {"bits": bits, "probs": probs}), (bits, {"bits": bits}), (bits, (bits, bits))):
+        obs_a, reward_a = first_step(a)
+        obs_b, reward_b = first_step(b)
+        assert torch.equal(obs_a[:, :4], bits)
+        assert torch.equal(obs_a, obs_b)
+        assert torch.equal(reward_a, reward_b)
 
 
 def test_observations_are_shared_not_copied(env):
