@@ -107,12 +107,6 @@ std::string Config::get_string(const std::string& key, const std::string& fallba
   return read(key, fallback).value_or(fallback);
 }
 
-std::string Config::require_string(const std::string& key) const {
-  const Entry* entry = lookup(key);
-  if (!entry) fail("config key '{}' is required but not set", key);
-  return entry->value;
-}
-
 int64_t Config::get_int(const std::string& key, int64_t fallback, int64_t min, int64_t max) const {
   const auto text = read(key, std::to_string(fallback));
   if (!text) return fallback;

@@ -38,7 +38,6 @@ class Config {
 
   // Typed reads. The default is recorded, so that `to_ini()` writes the resolved configuration.
   std::string get_string(const std::string& key, const std::string& fallback) const;
-  std::string require_string(const std::string& key) const;
   int64_t get_int(const std::string& key, int64_t fallback, int64_t min = INT64_MIN,
                   int64_t max = INT64_MAX) const;
   double get_double(const std::string& key, double fallback, double min = -1e308,

@@ -9,6 +9,10 @@
 
 namespace hashrl {
 
+// The longest code an env may emit, checked before anything is allocated: far past the paper's
+// q <= 64, short of what would exhaust memory before the first step.
+inline constexpr int64_t kMaxCodeLength = 4096;
+
 // A tensor of fixed shape with values in [low, high].
 struct Box {
   std::vector<int64_t> shape;
@@ -74,7 +78,6 @@ struct EnvSpec {
 
   int64_t num_steps() const { return group_size ? code_length / group_size : 0; }
   int64_t num_rows() const { return rows_per_episode * batch_size; }
-  int64_t num_images() const { return num_rows(); }  // the name before envs other than HashEnv
   bool pays(RewardTerm term) const;
 
   MultiBinary action_space() const;                    // bits and probs, [rows, k]

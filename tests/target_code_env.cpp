@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/run_seed.h"
 #include "hashrl/env/env_registry.h"
 
 namespace hashrl::test {
@@ -68,7 +69,7 @@ void register_target_code_env() {
       o.batch_size = config.get_int("env.batch_size", o.batch_size, 1, 4096);
       o.pays_global = config.get_bool("env.pays_global", true);
       o.samples_per_state = config.get_int("env.samples_per_state", 1, 1, 64);
-      o.seed = static_cast<uint64_t>(config.get_int("train.seed", 0, 0));
+      o.seed = run_seed(config);
       const auto train = data.data.subset(data.split.train);
       if (train.has_images()) fail("TargetCode-v0 needs feature vectors ([data] kind = synthetic or npy)");
       return std::make_unique<TargetCodeEnv>(o, train.features);

@@ -11,6 +11,7 @@
 #include "hashrl/common/npy.h"
 #include "hashrl/common/plugins.h"
 #include "hashrl/common/progress.h"
+#include "hashrl/common/run_seed.h"
 #include "hashrl/env/env_registry.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/retrieval/code_stats.h"
@@ -24,8 +25,8 @@ namespace {
 const TrainSettings kTrainDefaults;
 KeyTable train_table;
 const auto kSteps = train_table.integer("steps", kTrainDefaults.steps, 0, kMaxSteps, "optimiser steps");
-const auto kSeed = train_table.integer("seed", static_cast<int64_t>(kTrainDefaults.seed), 0, INT64_MAX,
-                                       "seeds torch, the triplet sampler and the env's draws");
+// The seed is declared in common/run_seed.h, because env factories below this layer read it too.
+[[maybe_unused]] const bool kSeedAppended = (train_table.append(run_seed_keys()), true);
 const auto kLogEvery = train_table.integer("log_every", kTrainDefaults.log_every, 1, kMaxSteps,
                                            "steps between lines of metrics.jsonl");
 const auto kCheckpointEvery = train_table.integer("checkpoint_every", kTrainDefaults.checkpoint_every, 0, kMaxSteps,
@@ -59,7 +60,7 @@ const KeyTable& eval_keys() { return eval_table; }
 TrainSettings TrainSettings::from_config(const ConfigSection& s) {
   TrainSettings t;
   t.steps = kSteps(s);
-  t.seed = static_cast<uint64_t>(kSeed(s));
+  t.seed = run_seed(s);
   t.log_every = kLogEvery(s);
   t.checkpoint_every = kCheckpointEvery(s);
   t.checkpoint_seconds = kCheckpointSeconds(s);

@@ -22,6 +22,7 @@
 
 #include "hashrl/agents/agent.h"
 #include "hashrl/common/config.h"
+#include "hashrl/common/run_seed.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/env/env.h"
 #include "hashrl/retrieval/plots.h"
@@ -43,7 +44,7 @@ struct TrainSettings {
   // Also checkpoint when this long has passed since the last one (0: only by steps), so that a
   // crash loses at most about this much training whatever checkpoint_every says.
   double checkpoint_seconds = 60;
-  uint64_t seed = 0;
+  uint64_t seed = kDefaultSeed;
   // The learning curve: every curve_every steps (0: never) the MAP of the queries against
   // curve_database items spread evenly over the database, logged to metrics.jsonl as curve_map
   // with the step and the episodes rolled out so far.
