@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "hashrl/env/check_env.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/train/trainer.h"
 
 namespace hashrl::cli {

@@ -8,7 +8,7 @@
 #include "hashrl/common/choices.h"
 #include "hashrl/encoders/encoder.h"
 #include "hashrl/encoders/feature_cache.h"
-#include "hashrl/env/hash_env.h"
+#include "hashrl/envs/hash_env.h"
 
 namespace hashrl::cli {
 

@@ -13,7 +13,7 @@
 
 #include "hashrl/common/blas_core.h"
 #include "hashrl/common/threads.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "paths.h"
 
 namespace {

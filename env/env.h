@@ -11,7 +11,7 @@
 // There is no autoreset: after the last step the caller must call reset(); a step after the end
 // of an episode is an error. Every tensor lives on env.spec().device. What a learner may rely on
 // is typed: the spec (shapes, the reward terms paid) and the fields of StepResult; HashEnv is one
-// implementation (env/hash_env.h), tests/target_code_env.h another.
+// implementation (envs/hash_env.h), tests/target_code_env.h another.
 #include <torch/serialize/archive.h>
 #include <torch/types.h>
 
@@ -54,6 +54,11 @@ struct StepResult {
   Info info;
   bool done() const;            // terminated or truncated everywhere (reads one value to the host)
 };
+
+// Observation::bits after action group `step` emitted `group` [rows, k] into columns [step k, step k + k),
+// as a new tensor (an observation handed out earlier keeps its own bits), without autograd history.
+// How every env's step() and the greedy encoder (rollout/encode.h) advance the bits.
+torch::Tensor with_group_bits(const torch::Tensor& bits, const torch::Tensor& group, int64_t step);
 
 class Env {
  public:

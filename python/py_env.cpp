@@ -5,7 +5,7 @@
 #include "bindings.h"
 #include "hashrl/common/error.h"
 #include "hashrl/env/check_env.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/train/trainer.h"
 #include "py_env.h"
 

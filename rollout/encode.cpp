@@ -32,7 +32,7 @@ torch::Tensor greedy_codes(Agent& agent, const EnvSpec& spec, const torch::Tenso
   auto state = agent.initial_state(obs);
   for (int64_t t = 0; t < spec.num_steps(); ++t) {
     auto [step, next] = agent.act(obs, state, ActMode::kGreedy);
-    obs.bits.slice(1, t * spec.group_size, (t + 1) * spec.group_size).copy_(step.action.bits);
+    obs.bits = with_group_bits(obs.bits, step.action.bits, t);
     obs.step = t + 1;
     state = std::move(next);
   }

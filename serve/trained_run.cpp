@@ -7,7 +7,7 @@
 #include "hashrl/common/npy.h"
 #include "hashrl/common/plugins.h"
 #include "hashrl/data/data_source.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/train/checkpoint.h"
 #include "hashrl/rollout/encode.h"
 

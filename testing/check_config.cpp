@@ -1,6 +1,6 @@
 #include "checker.h"
 #include "hashrl/data/data_source.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/testing/conformance.h"
 
 namespace hashrl {

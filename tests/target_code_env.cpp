@@ -4,7 +4,7 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/run_seed.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 
 namespace hashrl::test {
 
@@ -43,8 +43,7 @@ StepResult TargetCodeEnv::step(const Action& action) {
   if (!wrong.empty()) fail("TargetCode-v0: action.bits: {}", wrong);
   const int64_t k = spec_.group_size, begin = step_ * k;
   const auto target = target_.slice(1, begin, begin + k);
-  bits_ = bits_.clone();
-  bits_.slice(1, begin, begin + k).copy_(action.bits.detach());
+  bits_ = with_group_bits(bits_, action.bits, step_);
   probs_.push_back(action.probs);
   ++step_;
   const bool last = step_ == spec_.num_steps();

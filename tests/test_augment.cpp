@@ -5,7 +5,7 @@
 
 #include "hashrl/encoders/augment.h"
 #include "hashrl/env/check_env.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "support.h"
 
 using namespace hashrl;

@@ -7,7 +7,7 @@
 
 #include "hashrl/data/data_source.h"
 #include "hashrl/env/check_env.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/train/trainer.h"
 #include "paths.h"
 #include "support.h"

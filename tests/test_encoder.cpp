@@ -8,7 +8,7 @@
 #include "hashrl/common/npy.h"
 #include "hashrl/env/check_env.h"
 #include "hashrl/encoders/encoder.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/encoders/feature_cache.h"
 #include "hashrl/encoders/vgg.h"
 #include "support.h"

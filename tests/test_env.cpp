@@ -3,8 +3,8 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/env/check_env.h"
-#include "hashrl/env/env_registry.h"
-#include "hashrl/env/hash_env.h"
+#include "hashrl/envs/env_registry.h"
+#include "hashrl/envs/hash_env.h"
 #include "support.h"
 
 using namespace hashrl;

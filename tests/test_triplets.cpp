@@ -2,7 +2,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/env/triplet_sampler.h"
+#include "hashrl/envs/triplet_sampler.h"
 
 using namespace hashrl;
 

@@ -11,7 +11,7 @@
 
 #include "hashrl/common/error.h"
 #include "hashrl/common/files.h"
-#include "hashrl/env/hash_env.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/train/kind_switch.h"
 #include "hashrl/train/seed_statistics.h"
@@ -35,6 +35,14 @@ int64_t group_size_for(int64_t q, int64_t limit) {
   for (int64_t k = std::min(q, limit); k > 1; --k)
     if (q % k == 0) return k;
   return 1;
+}
+
+// The group size the config's env takes when none is set: the default its [env] keys declare (the
+// experiment knows an env only through its registry entry), or 1 for an env that declares none.
+int64_t declared_group_size(const Config& config) {
+  const KeyTable* own = env_registry().keys(env_kind(config));
+  const KeyDoc* declared = own ? own->find("group_size") : nullptr;
+  return declared ? std::stoll(declared->fallback) : 1;
 }
 
 std::string run_name(const std::string& method, int64_t bits, uint64_t seed) {
@@ -280,7 +288,7 @@ Config experiment_run_config(const ExperimentPlan& plan, const ExperimentMethod&
   for (const auto& o : method.overrides) config.apply_override(o);
   const auto dropped = drop_replaced_kind_keys(config, kinds);
   if (notices) notices->insert(notices->end(), dropped.begin(), dropped.end());
-  const int64_t own_group = config.get_int("env.group_size", HashEnvOptions().group_size(), 1);
+  const int64_t own_group = config.get_int("env.group_size", declared_group_size(config), 1);
   const std::string origin = "experiment";
   config.set("env.code_length", std::to_string(code_length), origin);
   config.set("env.group_size", std::to_string(group_size_for(code_length, std::min(own_group, plan.max_group_size))),

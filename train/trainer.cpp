@@ -12,7 +12,7 @@
 #include "hashrl/common/plugins.h"
 #include "hashrl/common/progress.h"
 #include "hashrl/common/run_seed.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/retrieval/code_stats.h"
 #include "hashrl/retrieval/report.h"

@@ -1,11 +1,12 @@
-#include "hashrl/env/hash_env.h"
+#include "hashrl/envs/hash_env.h"
 
 #include <torch/torch.h>
 
 #include "hashrl/common/batches.h"
 #include "hashrl/common/error.h"
+#include "hashrl/common/run_seed.h"
 #include "hashrl/encoders/feature_cache.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 
 namespace hashrl {
 namespace {
@@ -196,8 +197,7 @@ StepResult HashEnv::step(const Action& action) {
          step_ + 1, spec_.num_steps());
   check_action(action);
   const int64_t k = spec_.group_size, begin = step_ * k;
-  bits_ = bits_.clone();
-  bits_.slice(1, begin, begin + k).copy_(action.bits.detach());
+  bits_ = with_group_bits(bits_, action.bits, step_);
   group_probs_.push_back(action.probs);
   ++step_;
   const bool last = step_ == spec_.num_steps();
@@ -222,14 +222,10 @@ StepResult HashEnv::step(const Action& action) {
   return result;
 }
 
-bool StepResult::done() const {
-  return terminated.logical_or(truncated).all().item<bool>();
-}
-
 void register_hash_env(EnvRegistry& registry) {
   registry.add(kHashEnvName, [](const Config& config, const LoadedData& data) -> std::unique_ptr<Env> {
-    // [train] seed, declared with the trainer's keys (train/trainer.cpp), seeds the env's draws too.
-    const auto seed = static_cast<uint64_t>(config.get_int("train.seed", 0, 0));
+    // [train] seed (common/run_seed.h) seeds the env's draws too.
+    const auto seed = run_seed(config);
     const auto options = HashEnvOptions::from_config(ConfigSection(config, "env")).seed(seed);
     auto train = data.data.subset(data.split.train);
     auto encoder = make_encoder(ConfigSection(config, "encoder"), EncoderInput::of(train));

@@ -1,4 +1,4 @@
-#include "hashrl/env/triplet_sampler.h"
+#include "hashrl/envs/triplet_sampler.h"
 
 #include <torch/torch.h>
 

@@ -1,6 +1,6 @@
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 
-#include "hashrl/env/hash_env.h"  // kHashEnvName
+#include "hashrl/envs/hash_env.h"  // kHashEnvName
 
 namespace hashrl {
 

@@ -12,14 +12,13 @@
 #include "hashrl/encoders/augment.h"
 #include "hashrl/encoders/encoder.h"
 #include "hashrl/env/env.h"
-#include "hashrl/env/triplet_sampler.h"
+#include "hashrl/envs/triplet_sampler.h"
 #include "hashrl/rewards/reward.h"
 
 namespace hashrl {
 
-// Bounds checked before anything is allocated: far past the paper's sizes (q <= 64, B = 16), short
-// of what would exhaust memory before the first step.
-inline constexpr int64_t kMaxCodeLength = 4096;
+// Checked before anything is allocated: far past the paper's B = 16, short of what would exhaust
+// memory before the first step. (The code length's bound, kMaxCodeLength, is every env's: spaces.h.)
 inline constexpr int64_t kMaxBatchSize = 4096;
 
 // The name HashEnv is registered under, and the [env] kind when a config names none.
