@@ -11,8 +11,8 @@
 #include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
 #include "hashrl/encoders/vgg.h"
-#include "hashrl/env/env_registry.h"
-#include "hashrl/env/hash_env.h"
+#include "hashrl/envs/env_registry.h"
+#include "hashrl/envs/hash_env.h"
 #include "hashrl/policies/drlih_policy.h"
 #include "hashrl/rewards/code_reward.h"
 #include "hashrl/rewards/triplet_reward.h"
@@ -70,6 +70,26 @@ TEST_CASE("an unknown kind is an error naming the key, its file and the known na
   const Config optim = Config::from_string("[optim]\nkind = adamw\n", "run.ini");
   CHECK_THROWS_WITH(OptimizerSettings::from_config(ConfigSection(optim, "optim")),
                     Catch::Contains("optim.kind") && Catch::Contains("adam, sgd"));
+}
+
+TEST_CASE("[optim] momentum is read for every optimiser that declares it, not for sgd by name") {
+  // A registered optimiser that takes momentum declares the key, as sgd does.
+  static KeyTable nesterov_keys;
+  static const auto kDeclared = nesterov_keys.real("momentum", 0.0, 0, 1, "momentum");
+  (void)kDeclared;
+  optimizer_registry().add("nesterov", [](const std::vector<torch::optim::OptimizerParamGroup>& groups,
+                                          const OptimizerSettings& s) -> std::unique_ptr<torch::optim::Optimizer> {
+    return std::make_unique<torch::optim::SGD>(groups, torch::optim::SGDOptions(s.lr).momentum(s.momentum).nesterov(true));
+  }, "for this test", &nesterov_keys);
+  // Unregistered whatever happens below: other tests list the built-in optimisers.
+  const std::shared_ptr<void> unregister(nullptr, [](void*) { optimizer_registry().remove("nesterov"); });
+  const auto read = [](const std::string& kind) {
+    const Config c = Config::from_string("[optim]\nkind = " + kind + "\nmomentum = 0.9\n", "run.ini");
+    return OptimizerSettings::from_config(ConfigSection(c, "optim")).momentum;
+  };
+  CHECK(read("sgd") == 0.9);
+  CHECK(read("nesterov") == 0.9);
+  CHECK(read("adam") == OptimizerSettings().momentum);  // adam declares no momentum: left unread
 }
 
 TEST_CASE("a reader or protocol registered at any time is read by its name") {

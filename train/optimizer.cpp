@@ -58,8 +58,10 @@ OptimizerSettings OptimizerSettings::from_config(const ConfigSection& s) {
   OptimizerSettings o;
   o.kind = optimizer_registry().name_in(kKind, s);
   o.lr = kLr(s);
-  // SGD's own key: set beside another optimiser it stays unread, and is reported as unused.
-  if (o.kind == "sgd") o.momentum = kMomentum(s);
+  // momentum is read for the kinds that declare it (sgd, or a registered one that takes it): set
+  // beside another optimiser it stays unread, and is reported as unused.
+  const KeyTable* own = optimizer_registry().keys(o.kind);
+  if (own && own->find(kMomentum.name())) o.momentum = kMomentum(s);
   o.weight_decay = kWeightDecay(s);
   o.lr_step = kLrStep(s);
   o.lr_gamma = kLrGamma(s);
