@@ -115,11 +115,13 @@ checkpoints and raises. resume=True continues the run in `out` from its checkpoi
           }
         }
         return to_python(report);
-      }, py::arg("query_codes"), py::arg("db_codes"), py::arg("query_labels"), py::arg("db_labels"), py::kw_only(),
+      }, // By name only: the C++ evaluate_retrieval takes (query codes, query labels, db codes, db labels),
+         // and two tensors swapped between the orders are computed without an error when shapes fit.
+      py::kw_only(), py::arg("query_codes"), py::arg("db_codes"), py::arg("query_labels"), py::arg("db_labels"),
       py::arg("topk") = 0, py::arg("radius") = 2, py::arg("precision_at") = std::vector<int64_t>{1, 10, 100, 500, 1000},
       py::arg("plots") = py::none(), py::arg("plot_format") = "png",
       R"(The retrieval metrics of `hashrl eval --json` as a dict: codes 0/1 or +-1 [n, q], labels as
-class ids [n] or multi-hot [n, L]. topk > 0 adds MAP@topk; plots names a folder for the curves.)");
+class ids [n] or multi-hot [n, L], every tensor passed by name. topk > 0 adds MAP@topk; plots names a folder for the curves.)");
 
   m.def("load_data", [](const py::object& config, const py::object& overrides) {
         const Config c = to_config(config, overrides);

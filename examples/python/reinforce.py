@@ -118,8 +118,8 @@ def main():
     data = hashrl.load_data(args.config, overrides)
     items = data["images"] if "images" in data else data["features"]
     query, database = data["query"], data["database"]
-    metrics = hashrl.evaluate(encode(env, policy, items[query]), encode(env, policy, items[database]),
-                              data["labels"][query], data["labels"][database])
+    metrics = hashrl.evaluate(query_codes=encode(env, policy, items[query]), db_codes=encode(env, policy, items[database]),
+                              query_labels=data["labels"][query], db_labels=data["labels"][database])
     print(f"REINFORCE in PyTorch: MAP {metrics['map']:.4f} at {spec.code_length} bits "
           f"after {args.steps} steps, {time.time() - start:.0f} s in all")
 
