@@ -7,6 +7,7 @@
 
 Tensors are torch.Tensors shared with the C++ core, never copied. docs/python.md has the whole API.
 """
+import functools
 import os
 import warnings
 
@@ -14,12 +15,25 @@ import torch  # first: the C++ core's tensors are torch's, and its casters need 
 
 from ._core import *  # noqa: F401,F403  (the compiled API)
 from ._core import __version__, blas_advice
+from ._core import train as _train
 
-# Debian's torch starts with one intra-op thread; the hashrl tool uses every core unless told
-# otherwise, and so does the module (results depend on the thread count: docs/robustness.md).
-# torch.set_num_threads(n) after the import, or OMP_NUM_THREADS, chooses another count.
-if torch.get_num_threads() == 1 and "OMP_NUM_THREADS" not in os.environ:
-    torch.set_num_threads(os.cpu_count() or 1)
+
+# Importing a library leaves torch's global state alone: env steps, agents and evaluate run with the
+# caller's torch.get_num_threads(). Only train, the CLI's `hashrl train`, takes the CLI's default
+# of every core (results depend on the count: docs/robustness.md), for the call alone.
+@functools.wraps(_train)
+def train(*args, threads=None, **kwargs):
+    if threads is None:
+        threads = torch.get_num_threads() if "OMP_NUM_THREADS" in os.environ else (os.cpu_count() or 1)
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+        raise Error(f"train: threads must be a whole number >= 1, got {threads!r}")  # noqa: F405
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return _train(*args, **kwargs)
+    finally:
+        torch.set_num_threads(before)
+
 
 _advice = blas_advice()
 if _advice:

@@ -2,6 +2,7 @@
 import json
 import os
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -26,16 +27,26 @@ def test_evaluate_equals_the_cli(tmp_path, hashrl_binary):
     # The same thread count: the metrics' sums run in per-thread parts.
     cli = subprocess.run([hashrl_binary, "--threads", str(torch.get_num_threads()), "eval", *args, "--topk", "50", "--json"], check=True,
                          capture_output=True, text=True)
-    ours = hashrl.evaluate(files["query-codes"], files["db-codes"], files["query-labels"], files["db-labels"], topk=50)
+    ours = hashrl.evaluate(query_codes=files["query-codes"], db_codes=files["db-codes"],
+                           query_labels=files["query-labels"], db_labels=files["db-labels"], topk=50)
     assert ours == json.loads(cli.stdout)
 
 
 def test_evaluate_names_what_disagrees():
     codes = torch.zeros(4, 8, dtype=torch.uint8)
+    labels = torch.zeros(4, dtype=torch.long)
     with pytest.raises(hashrl.Error, match="'query_codes' holds 8-bit codes but 'db_codes' holds 16-bit"):
-        hashrl.evaluate(codes, torch.zeros(4, 16), torch.zeros(4, dtype=torch.long), torch.zeros(4, dtype=torch.long))
+        hashrl.evaluate(query_codes=codes, db_codes=torch.zeros(4, 16), query_labels=labels, db_labels=labels)
     with pytest.raises(hashrl.Error, match="eval.topk"):
-        hashrl.evaluate(codes, codes, torch.zeros(4, dtype=torch.long), torch.zeros(4, dtype=torch.long), topk=-1)
+        hashrl.evaluate(query_codes=codes, db_codes=codes, query_labels=labels, db_labels=labels, topk=-1)
+
+
+def test_evaluate_takes_its_tensors_by_name_only():
+    # Positional tensors could be swapped silently between this order and C++'s
+    # (query codes, query labels, db codes, db labels) when the shapes fit: here they do.
+    codes = torch.randint(0, 2, (4, 4), dtype=torch.uint8)
+    with pytest.raises(TypeError, match="query_codes"):
+        hashrl.evaluate(codes, codes, codes, codes)
 
 
 def test_load_data_returns_the_protocol_split():
@@ -62,6 +73,19 @@ def test_a_trained_run_encodes_and_searches(tmp_path):
     brute = (codes[:, None, :] != run.db_codes[None, :, :]).sum(2)
     assert torch.equal(distances[:, 0], brute.min(1).values.int())
     assert report["metrics"]["map"] > 0.5  # four well separated clusters
+
+
+def test_import_leaves_torch_threads_and_train_restores_them(tmp_path):
+    # In a fresh interpreter: this one imported hashrl long ago.
+    probe = ("import os, torch; torch.set_num_threads(1); import hashrl; assert torch.get_num_threads() == 1, "
+             "torch.get_num_threads()")
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    subprocess.run([sys.executable, "-c", probe], check=True, env=env)
+    before = torch.get_num_threads()
+    hashrl.train(synthetic(**{"agent.kind": "itq"}), out=str(tmp_path / "run"), threads=2)
+    assert torch.get_num_threads() == before
+    with pytest.raises(hashrl.Error, match="threads"):
+        hashrl.train(synthetic(), out=str(tmp_path / "bad"), threads=0)
 
 
 def test_check_config_runs_every_check():
