@@ -61,9 +61,8 @@ torch::Tensor EpisodeCriticImpl::forward(const std::vector<Observation>& observa
   const auto chosen = episodes.defined() ? episodes : torch::arange(batch_size_, torch::dtype(torch::kLong).device(device));
   const auto rows = episode_rows(chosen, batch_size_, rows_per_episode_);
   const int64_t b = chosen.size(0);
-  // [R * b, X] rows -> [b, R * X]: an episode's rows side by side.
   auto per_episode = [&](const torch::Tensor& t) {
-    return t.index_select(0, rows).view({rows_per_episode_, b, -1}).permute({1, 0, 2}).reshape({b, -1});
+    return episode_rows_side_by_side(t.index_select(0, rows), rows_per_episode_);
   };
   const auto features = per_episode(observations.front().features.detach());
   std::vector<torch::Tensor> values;

@@ -68,6 +68,11 @@ torch::Tensor episode_sum(const torch::Tensor& per_row, int64_t rows_per_episode
   return per_row.view({rows_per_episode, -1}).sum(0);
 }
 
+torch::Tensor episode_rows_side_by_side(const torch::Tensor& per_row, int64_t rows_per_episode) {
+  const int64_t b = per_row.size(0) / rows_per_episode;
+  return per_row.reshape({rows_per_episode, b, -1}).permute({1, 0, 2}).reshape({b, -1});
+}
+
 torch::Tensor mean_entropy(const std::vector<torch::Tensor>& per_step) { return torch::stack(per_step).mean(); }
 
 torch::Tensor mean_entropy(const Trajectory& trajectory) {

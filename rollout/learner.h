@@ -115,6 +115,9 @@ torch::Tensor episode_log_probs(const Trajectory& trajectory);
 // A per-row tensor [rows_per_episode * b] (rows r * b + i of episode i) summed over each
 // episode's rows: [b].
 torch::Tensor episode_sum(const torch::Tensor& per_row, int64_t rows_per_episode);
+// The same layout [rows_per_episode * b, X] with each episode's rows side by side: [b, rows * X]
+// (a critic's input: a triplet's three rows as one).
+torch::Tensor episode_rows_side_by_side(const torch::Tensor& per_row, int64_t rows_per_episode);
 
 // The policy's entropy as every learner logs it and as its `entropy_coef` weighs it: the entropy
 // of one row's action group (its k Bernoulli bits, in nats), averaged over every row and every

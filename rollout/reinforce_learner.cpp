@@ -87,8 +87,7 @@ LossTerms ReinforceLearner::loss(const Trajectory& tr) {
   if (options_.baseline() == Baseline::kBatchMean) advantage = advantage - advantage.mean(1, true);
   if (critic_) {
     // The value of each step for each episode, from its rows' (detached) features (a triplet's three).
-    const int64_t b = tr.batch_size, d = tr.features.size(1), rows = tr.rows_per_episode;
-    const auto input = tr.features.detach().view({rows, b, d}).permute({1, 0, 2}).reshape({b, rows * d});
+    const auto input = episode_rows_side_by_side(tr.features.detach(), tr.rows_per_episode);
     const auto value = critic_->forward(input).t();  // [T, B]
     critic_loss = (value - signal).pow(2).mean();
     advantage = advantage - value.detach();

@@ -7,7 +7,7 @@
 
 #include "hashrl/agents/agent.h"
 #include "hashrl/encoders/encoder.h"
-#include "hashrl/env/hash_env.h"
+#include "hashrl/envs/hash_env.h"
 #include "hashrl/rollout/group_relative_learner.h"
 #include "hashrl/rollout/ppo_learner.h"
 #include "hashrl/rollout/reinforce_learner.h"
@@ -61,6 +61,15 @@ struct Tiny {
 };
 
 }  // namespace
+
+TEST_CASE("an episode's rows, stored one step's rows after another's, are summed and joined per episode") {
+  // Two episodes of three rows (a triplet's): row r * 2 + i belongs to episode i.
+  const auto per_row = torch::tensor({{1.0f, 2.0f}, {10.0f, 20.0f}, {3.0f, 4.0f}, {30.0f, 40.0f}, {5.0f, 6.0f},
+                                      {50.0f, 60.0f}});
+  CHECK(torch::equal(episode_sum(per_row.select(1, 0), 3), torch::tensor({9.0f, 90.0f})));
+  CHECK(torch::equal(episode_rows_side_by_side(per_row, 3),
+                     torch::tensor({{1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f}, {10.0f, 20.0f, 30.0f, 40.0f, 50.0f, 60.0f}})));
+}
 
 TEST_CASE("REINFORCE with action groups: the gradient equals the hand-computed one") {
   Tiny tiny(1, 3);
