@@ -2,10 +2,13 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <set>
+
 #include "hashrl/agents/agent.h"
 #include "hashrl/agents/bernoulli.h"
+#include "hashrl/agents/classic/hasher.h"
 #include "hashrl/common/error.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/testing/conformance.h"
 #include "support.h"
 
@@ -90,7 +93,19 @@ TEST_CASE("check_agent compares evaluate() with act(): an agent whose state carr
 }
 
 TEST_CASE("every agent passes the agent conformance checks") {
-  for (const auto& agent_case : kAgents) {
+  // kAgents, and every registered agent or hasher it does not name, at its defaults: one added to
+  // a registry is checked without an edit here.
+  auto cases = kAgents;
+  std::set<std::string> named;
+  for (const auto& c : kAgents)
+    for (const auto& [key, value] : c.settings)
+      if (key == "agent.kind") named.insert(value);
+  auto registered = agent_registry().names();
+  const auto hashers = hasher_registry().names();
+  registered.insert(registered.end(), hashers.begin(), hashers.end());
+  for (const auto& name : registered)
+    if (!named.count(name)) cases.push_back({name, {{"agent.kind", name}}});
+  for (const auto& agent_case : cases) {
     INFO(agent_case.name);
     Config config = test::synthetic_config(8, 4, 5);
     for (const auto& [key, value] : agent_case.settings) config.set(key, value);

@@ -3,11 +3,14 @@
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
+#include <map>
+#include <set>
+
 #include "hashrl/agents/classic/hasher.h"
 #include "hashrl/common/files.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
-#include "hashrl/env/env_registry.h"
+#include "hashrl/envs/env_registry.h"
 #include "hashrl/rewards/code_reward.h"
 #include "hashrl/testing/conformance.h"
 #include "support.h"
@@ -57,25 +60,43 @@ TEST_CASE("every built-in reward passes check_reward, with and without miners") 
     // Type, finite and deterministic, twice; a relational reward adds the ranking check twice.
     CHECK(report.passed.size() >= (reward->relational() ? 8u : 6u));
   }
+  // Every registered reward at its defaults: one added to the registry is checked without an edit here.
+  for (const auto& name : reward_registry().names()) {
+    INFO(name);
+    const auto config = Config::from_string("[reward]\nkind = " + name + "\n");
+    const auto report = check_reward(*make_reward(ConfigSection(config, "reward")));
+    INFO(describe(report));
+    CHECK(report.ok());
+  }
   const Config none;
   const BackwardsReward backwards{ConfigSection(none, "reward")};
   CHECK_FALSE(check_reward(backwards).ok());
 }
 
-TEST_CASE("every built-in learner passes check_learner") {
-  const std::vector<std::vector<std::pair<std::string, std::string>>> cases = {
-      {{"learner.kind", "reinforce"}},
+TEST_CASE("every registered learner passes check_learner") {
+  using Settings = std::vector<std::pair<std::string, std::string>>;
+  // What a learner needs beyond its name: the agent it is the default learner of, or the env's
+  // samples per state. A learner not listed is checked at its defaults.
+  const std::map<std::string, Settings> needs = {
+      {"supervised", {{"agent.kind", "noseq"}}},
+      {"drlih-authors", {{"agent.kind", "drlih-authors"}, {"policy.init", "features"}, {"policy.first_input", "hidden"}}},
+      {"group-relative", {{"learner.kind", "group-relative"}, {"env.samples_per_state", "2"}, {"reward.codes", "bits"}}},
+  };
+  std::vector<Settings> cases;
+  for (const auto& name : learner_registry().names())
+    cases.push_back(needs.count(name) ? needs.at(name) : Settings{{"learner.kind", name}});
+  // And the variants whose options change what the learner computes.
+  const std::vector<Settings> variants = {
       {{"learner.kind", "reinforce"}, {"learner.baseline", "critic"}, {"learner.signal", "reward-to-go"}},
       {{"learner.kind", "reinforce"}, {"learner.pathwise", "all"}, {"learner.normalize", "true"}},
-      {{"agent.kind", "noseq"}},
-      {{"agent.kind", "drlih-authors"}, {"policy.init", "features"}, {"policy.first_input", "hidden"}},
       {{"learner.kind", "ppo"}, {"learner.rollouts", "2"}, {"learner.epochs", "2"}, {"learner.minibatches", "2"}},
       {{"learner.kind", "ppo"}, {"learner.value_clip", "0"}, {"learner.normalize_advantages", "false"}},
       {{"learner.kind", "a2c"}, {"learner.lambda", "1"}},
-      {{"learner.kind", "group-relative"}, {"env.samples_per_state", "2"}, {"reward.codes", "bits"}},
       {{"learner.kind", "group-relative"}, {"env.samples_per_state", "3"}, {"learner.advantage", "normalized"},
        {"learner.signal", "reward-to-go"}},
   };
+  cases.insert(cases.end(), variants.begin(), variants.end());
+  std::set<std::string> checked;
   for (const auto& settings : cases) {
     Config config = test::synthetic_config(8, 4, 5);
     for (const auto& [key, value] : settings) config.set(key, value);
@@ -83,11 +104,14 @@ TEST_CASE("every built-in learner passes check_learner") {
     auto env = make_env("HashEnv-v0", config);
     auto agent = make_agent(config, env->spec());
     auto learner = make_learner(ConfigSection(config, "learner"), agent->default_learner(), env->spec());
+    checked.insert(config.get_string("learner.kind", agent->default_learner()));
     const auto report = check_learner(*learner, *agent, *env);
     INFO(describe(report));
     CHECK(report.ok());
     CHECK(report.passed.size() >= 4);
   }
+  const auto names = learner_registry().names();
+  CHECK(checked == std::set<std::string>(names.begin(), names.end()));  // each under its own name
 }
 
 TEST_CASE("every classic hasher passes check_hasher, and a broken one fails it") {
