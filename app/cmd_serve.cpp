@@ -93,8 +93,10 @@ int run_serve(const std::vector<std::string>& args) {
     fail("serve --host {} takes writes from the network: give --token-file FILE (a bearer token for POST /items), "
          "or --read-only", server.host);
   if (!read_only) writes.items_dir = vm.count("items-dir") ? vm["items-dir"].as<std::string>() : run_dir + "/items";
-  // A damaged index file is refused before the run's data set is read (seconds to minutes).
-  if (std::filesystem::is_regular_file(limits.index)) check_index_file(limits.index);
+  // An index file is loaded, and a damaged one refused, before the run's data set is read (seconds
+  // to minutes); the service takes it as loaded, so that it is read and checked once.
+  if (std::filesystem::is_regular_file(limits.index))
+    limits.loaded_index = std::make_shared<IndexFile>(load_index_file(limits.index));
   auto run = std::make_shared<TrainedRun>(run_dir);
   auto service = std::make_shared<QueryService>(run, limits, writes);
   const auto& database = service->database();

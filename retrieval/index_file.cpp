@@ -110,8 +110,6 @@ Cursor checked_contents(const std::string& bytes, const std::string& path) {
 
 }  // namespace
 
-void check_index_file(const std::string& path) { checked_contents(read_file(path), path); }
-
 IndexFile load_index_file(const std::string& path) {
   const std::string bytes = read_file(path);
   Cursor in = checked_contents(bytes, path);

@@ -28,8 +28,5 @@ struct IndexFile {
 void save_index_file(const std::string& path, const BinaryIndex& index, const torch::Tensor& labels);
 // Throws naming the path when the file is missing, not an index file, truncated or damaged.
 IndexFile load_index_file(const std::string& path);
-// The cheap part of load_index_file's checks (an index file, whole, of this version), without
-// building the index: `serve` makes it before the minutes of reading a run's data set.
-void check_index_file(const std::string& path);
 
 }  // namespace hashrl

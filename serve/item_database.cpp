@@ -20,8 +20,8 @@ bool is_file(const std::string& path) {
 
 ItemDatabase::ItemDatabase(const torch::Tensor& codes, const torch::Tensor& labels, DatabaseOptions options) {
   torch::Tensor base_labels;
-  if (is_file(options.index)) {
-    auto file = load_index_file(options.index);
+  if (options.loaded_index || is_file(options.index)) {
+    auto file = options.loaded_index ? std::move(*options.loaded_index) : load_index_file(options.index);
     index_ = std::move(file.index);
     base_labels = file.labels;
     if (index_->bits() != codes.size(1) || base_labels.size(1) != labels.size(1))

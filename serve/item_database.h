@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hashrl/retrieval/binary_index.h"
+#include "hashrl/retrieval/index_file.h"
 #include "hashrl/serve/item_log.h"
 
 namespace hashrl {
@@ -28,6 +29,9 @@ struct DatabaseOptions {
   // Where added items are logged; "" makes the database read-only (add() throws).
   std::string items_dir;
   ItemLogOptions log;
+  // The index file `index` names, when the caller has loaded it already (`serve` does, so that a
+  // damaged file is refused before the run's data set is read): it is read and checked once.
+  std::shared_ptr<IndexFile> loaded_index;
 };
 
 struct Match {

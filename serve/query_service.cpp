@@ -116,7 +116,8 @@ QueryService::QueryService(std::shared_ptr<TrainedRun> run, ServiceLimits limits
     : run_(std::move(run)),
       limits_(limits),
       writes_(std::move(writes)),
-      database_(run_->db_codes(), run_->db_labels(), DatabaseOptions{limits_.index, writes_.items_dir, writes_.log}),
+      database_(run_->db_codes(), run_->db_labels(),
+                DatabaseOptions{limits_.index, writes_.items_dir, writes_.log, limits_.loaded_index}),
       items_([run = run_](const torch::Tensor& items) { return run->encode_items(items); }, limits.batching),
       features_([run = run_](const torch::Tensor& f) { return run->encode_features(f); }, limits.batching) {
   if (writes_.max_items < 1) fail("a POST /items must be allowed 1 item or more, got {}", writes_.max_items);

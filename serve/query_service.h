@@ -60,6 +60,8 @@ struct ServiceLimits {
   // The index the database is searched with (make_binary_index): ours, exact, or a FAISS one;
   // or the path of an index file (`hashrl index build`), which then holds the database.
   std::string index = "flat";
+  // That index file, when the caller has loaded it already (DatabaseOptions::loaded_index).
+  std::shared_ptr<IndexFile> loaded_index;
 };
 
 // Who may add items (POST /items), and where they are kept.

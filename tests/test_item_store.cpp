@@ -303,7 +303,7 @@ TEST_CASE("the item database answers searches while items are added, and keeps t
   const auto base = random_bits(500, 32, 16), base_labels = random_bits(500, 4, 17);
   const auto added = random_bits(200, 32, 18), added_labels = random_bits(200, 4, 19);
   {
-    ItemDatabase db(base, base_labels, {"flat", dir, {50}});
+    ItemDatabase db(base, base_labels, {"flat", dir, {50}, {}});
     CHECK(db.writable());
     std::atomic<bool> adding{true};
     std::atomic<int64_t> searches{0}, wrong{0};  // Catch's assertions are not for other threads
@@ -326,7 +326,7 @@ TEST_CASE("the item database answers searches while items are added, and keeps t
     CHECK(wrong == 0);
     CHECK(db.size() == 700);
   }
-  ItemDatabase reopened(base, base_labels, {"BFlat", dir, {}});
+  ItemDatabase reopened(base, base_labels, {"BFlat", dir, {}, {}});
   CHECK(reopened.recovered() == 200);
   const auto item = reopened.item(650);
   REQUIRE(item.has_value());
@@ -336,6 +336,6 @@ TEST_CASE("the item database answers searches while items are added, and keeps t
   REQUIRE(nearest.size() == 1);
   CHECK(nearest[0].distance == 0);
   CHECK_FALSE(reopened.item(700).has_value());
-  ItemDatabase read_only(base, base_labels, {"flat", "", {}});
+  ItemDatabase read_only(base, base_labels, {"flat", "", {}, {}});
   CHECK_THROWS_WITH(read_only.add(added.slice(0, 0, 1), added_labels.slice(0, 0, 1)), Catch::Contains("read-only"));
 }
