@@ -60,10 +60,13 @@ TEST_CASE("every built-in reward passes check_reward, with and without miners") 
     // Type, finite and deterministic, twice; a relational reward adds the ranking check twice.
     CHECK(report.passed.size() >= (reward->relational() ? 8u : 6u));
   }
-  // Every registered reward at its defaults: one added to the registry is checked without an edit here.
+  // Every registered reward at its defaults (with what one needs beyond its name): one added to the
+  // registry is checked without an edit here.
+  const std::map<std::string, std::string> needs = {{"sum", "terms = triplet, quantization\n"}};
   for (const auto& name : reward_registry().names()) {
     INFO(name);
-    const auto config = Config::from_string("[reward]\nkind = " + name + "\n");
+    const auto config =
+        Config::from_string("[reward]\nkind = " + name + "\n" + (needs.count(name) ? needs.at(name) : ""));
     const auto report = check_reward(*make_reward(ConfigSection(config, "reward")));
     INFO(describe(report));
     CHECK(report.ok());
