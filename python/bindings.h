@@ -66,8 +66,18 @@ std::shared_ptr<T> hold(py::object object) {
   });
 }
 
+// Registers a Python factory under `name`, replacing an earlier one when `replace` is set (a
+// notebook cell run again). The factory object lives as long as the registry: the process.
+template <class Registry, class Factory>
+void add_python_factory(Registry& registry, const std::string& name, Factory factory, const std::string& summary,
+                        bool replace) {
+  if (replace && registry.contains(name)) registry.remove(name);
+  registry.add(name, std::move(factory), summary);
+}
+
 void bind_config(py::module_& m);
 void bind_env(py::module_& m);
+void bind_python_envs(py::module_& m);
 void bind_components(py::module_& m);
 void bind_toolkit(py::module_& m);
 

@@ -34,6 +34,7 @@ PYBIND11_MODULE(_core, m) {
 
   bind_config(m);
   bind_env(m);
+  bind_python_envs(m);
   bind_components(m);
   bind_toolkit(m);
 

@@ -202,15 +202,6 @@ class PyLearner : public Learner {
   std::shared_ptr<MirroredModule> mirrored_;
 };
 
-// Registers a Python factory under `name`, replacing an earlier one when `replace` is set (a
-// notebook cell run again). The factory object lives as long as the registry: the process.
-template <class Registry, class Factory>
-void add_python_factory(Registry& registry, const std::string& name, Factory factory, const std::string& summary,
-                        bool replace) {
-  if (replace && registry.contains(name)) registry.remove(name);
-  registry.add(name, std::move(factory), summary);
-}
-
 // Calls a registered Python factory with `section` of `config` lent to it (and `extra`, the
 // spec), and checks that it made a T: "the factory of reward 'x' returned a int, not a hashrl.Reward".
 template <class T, class... Extra>

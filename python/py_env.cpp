@@ -52,7 +52,53 @@ py::dict to_dict(const Info& info) {
   return out;
 }
 
+// An EnvSpec from Python's keywords, checked as an env's own would be.
+EnvSpec make_spec(std::string name, int64_t code_length, int64_t group_size, int64_t batch_size, int64_t feature_dim,
+                  int64_t rows_per_episode, const std::vector<std::string>& reward_terms, int64_t samples_per_state,
+                  const std::string& device, bool reward_on_action, bool reward_differentiable) {
+  for (const auto& [what, value] : {std::pair{"code_length", code_length}, std::pair{"group_size", group_size},
+                                    std::pair{"batch_size", batch_size}, std::pair{"feature_dim", feature_dim},
+                                    std::pair{"rows_per_episode", rows_per_episode},
+                                    std::pair{"samples_per_state", samples_per_state}})
+    if (value < 1) fail("EnvSpec {} must be at least 1, got {}", what, value);
+  if (code_length > kMaxCodeLength) fail("EnvSpec code_length must be at most {}, got {}", kMaxCodeLength, code_length);
+  if (code_length % group_size != 0)
+    fail("EnvSpec code_length ({}) must be a multiple of group_size ({})", code_length, group_size);
+  if (batch_size % samples_per_state != 0)
+    fail("EnvSpec batch_size ({}) must be a multiple of samples_per_state ({})", batch_size, samples_per_state);
+  EnvSpec spec;
+  spec.name = std::move(name);
+  spec.code_length = code_length;
+  spec.group_size = group_size;
+  spec.batch_size = batch_size;
+  spec.feature_dim = feature_dim;
+  spec.rows_per_episode = rows_per_episode;
+  spec.samples_per_state = samples_per_state;
+  spec.device = torch::Device(device);
+  spec.reward_terms.clear();
+  for (const auto& term : reward_terms) {
+    if (term == "group") spec.reward_terms.push_back(RewardTerm::kGroup);
+    else if (term == "global") spec.reward_terms.push_back(RewardTerm::kGlobal);
+    else fail("EnvSpec reward_terms: unknown term '{}' (known: group, global)", term);
+  }
+  spec.reward_dependence = {reward_on_action, reward_differentiable, "the Python env's EnvSpec"};
+  return spec;
+}
+
 }  // namespace
+
+py::dict to_python(const LoadedData& loaded) {
+  py::dict out;
+  out["name"] = loaded.data.name;
+  if (loaded.data.has_images()) out["images"] = loaded.data.images;
+  else out["features"] = loaded.data.features;
+  out["labels"] = loaded.data.labels;
+  if (loaded.data.from_test_file.defined()) out["from_test_file"] = loaded.data.from_test_file;
+  out["query"] = loaded.split.query;
+  out["train"] = loaded.split.train;
+  out["database"] = loaded.split.database;
+  return out;
+}
 
 py::dict to_python(const Observation& obs) {
   py::dict out;
@@ -94,6 +140,11 @@ void bind_env(py::module_& m) {
   py::class_<MultiBinary, Box>(m, "MultiBinary", "k binary decisions for each row: float values in {0, 1}.");
 
   py::class_<EnvSpec>(m, "EnvSpec", "What an env looks like before any episode runs (env/spaces.h).")
+      .def(py::init(&make_spec), py::kw_only(), py::arg("name"), py::arg("code_length"), py::arg("group_size"),
+           py::arg("batch_size"), py::arg("feature_dim"), py::arg("rows_per_episode") = 1,
+           py::arg("reward_terms") = std::vector<std::string>{"group", "global"}, py::arg("samples_per_state") = 1,
+           py::arg("device") = "cpu", py::arg("reward_on_action") = true, py::arg("reward_differentiable") = true,
+           "the spec of an env written in Python (hashrl.Env's subclass passes it to Env.__init__)")
       .def_readonly("name", &EnvSpec::name)
       .def_readonly("code_length", &EnvSpec::code_length, "q, the bits of a code")
       .def_readonly("group_size", &EnvSpec::group_size, "k, the bits of one action group (one step)")
@@ -126,7 +177,15 @@ void bind_env(py::module_& m) {
 
 obs is a dict: "features" [rows, D], "bits" [rows, q] and "step"; reward, terminated and truncated
 are [B] tensors; an action is the bits [rows, k], a (bits, probs) pair or a dict. There is no
-autoreset. Every tensor is shared with C++, not copied.)")
+autoreset. Every tensor is shared with C++, not copied.
+
+Subclass it to write an env in Python: pass an EnvSpec to Env.__init__ and define reset(seed),
+step(action) and observe_features(items) (parameters() optionally); docs/python.md.)")
+      .def(py::init([](EnvSpec spec) {
+             auto handle = std::make_unique<EnvHandle>();  // on the heap: the env finds its owner by address
+             handle->env = make_python_env(std::move(spec), handle.get());
+             return handle;
+           }), py::arg("spec"), "an env written in Python: its subclass defines reset, step and observe_features")
       .def("reset", [](EnvHandle& h, std::optional<int64_t> seed) {
              if (seed && *seed < 0) fail("reset: seed must be 0 or more, got {}", *seed);
              std::pair<Observation, Info> out;

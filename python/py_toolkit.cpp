@@ -15,6 +15,7 @@
 #include "hashrl/testing/conformance.h"
 #include "hashrl/train/stop_on_signal.h"
 #include "hashrl/train/trainer.h"
+#include "py_env.h"
 
 namespace hashrl::python {
 
@@ -131,16 +132,7 @@ class ids [n] or multi-hot [n, L], every tensor passed by name. topk > 0 adds MA
           loaded = load_data(ConfigSection(c, "data"));
         }
         c.check_all_used({"data"});
-        py::dict out;
-        out["name"] = loaded.data.name;
-        if (loaded.data.has_images()) out["images"] = loaded.data.images;
-        else out["features"] = loaded.data.features;
-        out["labels"] = loaded.data.labels;
-        if (loaded.data.from_test_file.defined()) out["from_test_file"] = loaded.data.from_test_file;
-        out["query"] = loaded.split.query;
-        out["train"] = loaded.split.train;
-        out["database"] = loaded.split.database;
-        return out;
+        return to_python(loaded);
       }, py::arg("config") = py::none(), py::arg("overrides") = py::none(),
       R"(The data set of the config's [data] section and its protocol split, as a dict:
 "images" uint8 [N, C, H, W] (or "features" float [N, D]), "labels" multi-hot uint8 [N, L],
