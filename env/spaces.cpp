@@ -56,7 +56,9 @@ MultiBinary EnvSpec::action_space() const { return MultiBinary(num_rows(), group
 
 std::map<std::string, Box> EnvSpec::observation_space() const {
   Box features{{num_rows(), feature_dim}, torch::kFloat32, device};
-  return {{"features", features}, {"bits", MultiBinary(num_rows(), code_length, device)}};
+  // The index of the next action group: a scalar from 0 (after reset) to num_steps (after the last).
+  Box step{{}, torch::kInt64, torch::kCPU, 0, static_cast<double>(num_steps())};
+  return {{"features", features}, {"bits", MultiBinary(num_rows(), code_length, device)}, {"step", step}};
 }
 
 std::string EnvSpec::describe() const {

@@ -2,6 +2,8 @@
 // with C++.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "bindings.h"
 #include "hashrl/common/error.h"
 #include "hashrl/env/check_env.h"
@@ -128,16 +130,29 @@ void bind_env(py::module_& m) {
       .def_property_readonly("device", [](const Box& b) { return to_python(b.device); })
       .def_readonly("low", &Box::low)
       .def_readonly("high", &Box::high)
-      .def("contains", [](const Box& b, const torch::Tensor& t) { return b.check_values(t).empty(); }, py::arg("x"),
-           "whether x has the shape, dtype and device and every value in [low, high]")
+      .def("contains", [](const Box& b, const py::handle& x) {
+             // A plain number is a scalar of the box's dtype (obs["step"] is a Python int).
+             if (py::isinstance<py::int_>(x) || py::isinstance<py::float_>(x)) {
+               const double v = x.cast<double>();
+               if (c10::isIntegralType(b.dtype, /*includeBool=*/true) && std::floor(v) != v) return false;
+               return b.check_values(torch::scalar_tensor(v, torch::dtype(b.dtype).device(b.device))).empty();
+             }
+             if (!THPVariable_Check(x.ptr())) return false;
+             return b.check_values(x.cast<torch::Tensor>()).empty();
+           }, py::arg("x"), "whether x has the shape, dtype and device and every value in [low, high]")
       .def("sample", [](const Box& b) {
              const auto options = torch::TensorOptions().dtype(b.dtype).device(b.device);
-             // The action space's bits: fair coins; any other box: uniform over [low, high].
-             if (b.low == 0 && b.high == 1) return torch::randint(0, 2, b.shape, options);
+             // The action space's bits: fair coins; a box of integers (obs["step"]): uniform over
+             // low..high; any other box: uniform over [low, high].
+             if ((b.low == 0 && b.high == 1) || c10::isIntegralType(b.dtype, /*includeBool=*/true))
+               return torch::randint(static_cast<int64_t>(b.low), static_cast<int64_t>(b.high) + 1, b.shape, options);
              return torch::rand(b.shape, options) * (b.high - b.low) + b.low;
            }, "a random value (torch's global generator: torch.manual_seed makes it repeatable)")
       .def("__repr__", [](const Box& b) { return "Box(" + b.describe() + ")"; });
-  py::class_<MultiBinary, Box>(m, "MultiBinary", "k binary decisions for each row: float values in {0, 1}.");
+  py::class_<MultiBinary, Box>(m, "MultiBinary", "k binary decisions for each row: float values in {0, 1}.")
+      .def("contains", [](const MultiBinary& b, const py::handle& x) {
+             return THPVariable_Check(x.ptr()) && b.check_bits(x.cast<torch::Tensor>()).empty();
+           }, py::arg("x"), "whether x has the shape, dtype and device and every value is 0 or 1");
 
   py::class_<EnvSpec>(m, "EnvSpec", "What an env looks like before any episode runs (env/spaces.h).")
       .def(py::init(&make_spec), py::kw_only(), py::arg("name"), py::arg("code_length"), py::arg("group_size"),

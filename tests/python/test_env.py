@@ -24,9 +24,14 @@ def test_spec_and_spaces(env):
     assert spec.reward_terms == ["group", "global"]
     assert env.action_space.shape == (24, 4)
     assert env.action_space.dtype == torch.float32
-    assert set(env.observation_space) == {"features", "bits"}
+    assert set(env.observation_space) == {"features", "bits", "step"}
     assert env.observation_space["bits"].shape == (24, 12)
     assert env.observation_space["features"].shape == (24, 16)
+    # The bits are a MultiBinary: 0.5 is no bit (the box [0, 1] alone would contain it).
+    assert not env.action_space.contains(torch.full((24, 4), 0.5))
+    assert env.action_space.contains(torch.ones(24, 4))
+    assert env.observation_space["step"].contains(3) and not env.observation_space["step"].contains(4)
+    assert not env.observation_space["step"].contains(1.5)
 
 
 def test_reset_and_step_shapes_and_dtypes(env):
@@ -40,6 +45,7 @@ def test_reset_and_step_shapes_and_dtypes(env):
         assert env.action_space.contains(action)
         obs, reward, terminated, truncated, info = env.step(action)
         assert obs["step"] == step + 1
+        assert all(env.observation_space[key].contains(obs[key]) for key in ("features", "bits", "step"))
         assert reward.shape == (8,) and reward.dtype == torch.float32
         assert terminated.dtype == torch.bool and truncated.dtype == torch.bool
         assert bool(terminated.all()) == (step == 2) and not bool(truncated.any())
