@@ -22,7 +22,7 @@
 #include "hashrl/rewards/code_reward.h"
 #include "hashrl/rewards/reward.h"
 #include "hashrl/rewards/triplet_miner.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 #include "hashrl/rollout/rollout.h"
 #include "hashrl/train/experiment.h"
 #include "hashrl/train/optimizer.h"

@@ -15,7 +15,7 @@
 #include "hashrl/policies/policy.h"
 #include "hashrl/rewards/reward.h"
 #include "hashrl/rewards/triplet_miner.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 #include "hashrl/train/experiment.h"
 #include "hashrl/train/optimizer.h"
 #include "hashrl/train/trainer.h"

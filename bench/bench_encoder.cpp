@@ -15,7 +15,7 @@
 #include "hashrl/common/threads.h"
 #include "hashrl/agents/agent.h"
 #include "hashrl/encoders/encoder.h"
-#include "hashrl/rollout/encode.h"
+#include "hashrl/train/encode.h"
 #include "paths.h"
 
 namespace {

@@ -57,7 +57,7 @@ struct StepResult {
 
 // Observation::bits after action group `step` emitted `group` [rows, k] into columns [step k, step k + k),
 // as a new tensor (an observation handed out earlier keeps its own bits), without autograd history.
-// How every env's step() and the greedy encoder (rollout/encode.h) advance the bits.
+// How every env's step() and the greedy encoder (train/encode.h) advance the bits.
 torch::Tensor with_group_bits(const torch::Tensor& bits, const torch::Tensor& group, int64_t step);
 
 class Env {

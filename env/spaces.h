@@ -48,7 +48,7 @@ enum class RewardTerm {
 std::string to_string(RewardTerm term);  // "group" | "global"
 
 // What an env's reward responds to, declared before any episode so that a learner can refuse a
-// reward it cannot learn from (rollout/learner.h, require_reward_use): a score-function learner
+// reward it cannot learn from (learners/learner.h, require_reward_use): a score-function learner
 // needs a reward that changes with the sampled action; a pathwise one, a reward that carries the
 // autograd history of Action::probs. check_action_dependence tests the first claim. An env that
 // does not say is taken to pay both.
@@ -81,7 +81,8 @@ struct EnvSpec {
   bool pays(RewardTerm term) const;
 
   MultiBinary action_space() const;                    // bits and probs, [rows, k]
-  std::map<std::string, Box> observation_space() const;  // "features" [rows, D], "bits" [rows, q]
+  // "features" [rows, D], "bits" [rows, q], "step" a scalar in [0, num_steps]
+  std::map<std::string, Box> observation_space() const;
   std::string describe() const;
 };
 

@@ -9,7 +9,7 @@
 #include "hashrl/agents/agent.h"
 #include "hashrl/agents/classic/hasher.h"
 #include "hashrl/common/error.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 #include "hashrl/testing/conformance.h"
 #include "py_env.h"
 

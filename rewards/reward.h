@@ -67,7 +67,8 @@ struct TripletBlocks {
 TripletBlocks split_triplets(const torch::Tensor& codes);
 
 using RewardRegistry = Registry<std::shared_ptr<Reward>, const ConfigSection&>;
-// Holds the built-in rewards (triplet, contrastive, quantization, sum) and any a user adds.
+// Holds the built-in rewards (`hashrl list` names them, rewards/reward.cpp registers them)
+// and any a user adds.
 RewardRegistry& reward_registry();
 
 // The [reward] keys every reward shares (kind); each kind's own are in the registry.

@@ -9,7 +9,7 @@
 #include "hashrl/data/data_source.h"
 #include "hashrl/envs/env_registry.h"
 #include "hashrl/train/checkpoint.h"
-#include "hashrl/rollout/encode.h"
+#include "hashrl/train/encode.h"
 
 namespace hashrl {
 

@@ -18,7 +18,7 @@
 #include "hashrl/env/check_env.h"
 #include "hashrl/env/env.h"
 #include "hashrl/rewards/reward.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 
 namespace hashrl {
 

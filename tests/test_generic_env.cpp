@@ -12,7 +12,7 @@
 #include "hashrl/data/data_source.h"
 #include "hashrl/env/check_env.h"
 #include "hashrl/envs/env_registry.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 #include "hashrl/testing/conformance.h"
 #include "hashrl/train/trainer.h"
 #include "support.h"

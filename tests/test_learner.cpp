@@ -8,10 +8,10 @@
 #include "hashrl/agents/agent.h"
 #include "hashrl/encoders/encoder.h"
 #include "hashrl/envs/hash_env.h"
-#include "hashrl/rollout/group_relative_learner.h"
-#include "hashrl/rollout/ppo_learner.h"
-#include "hashrl/rollout/reinforce_learner.h"
-#include "hashrl/rollout/reward_normalizer.h"
+#include "hashrl/learners/group_relative_learner.h"
+#include "hashrl/learners/ppo_learner.h"
+#include "hashrl/learners/reinforce_learner.h"
+#include "hashrl/learners/reward_normalizer.h"
 
 using namespace hashrl;
 
@@ -127,7 +127,7 @@ TEST_CASE("reinforce options: choices parse once into enums, and bad ones, from 
                     Catch::Contains("none, batch-mean, critic"));
 }
 
-// --- the actor-critic learners (rollout/actor_critic.h, ppo_learner.h) ---------------------------
+// --- the actor-critic learners (learners/actor_critic.h, ppo_learner.h) ---------------------------
 
 TEST_CASE("GAE against hand-computed advantages") {
   // gamma 0.9, lambda 0.8, one episode of three steps:
@@ -183,7 +183,7 @@ TEST_CASE("ppo and a2c options: ranges are checked, from a config or from code")
                     Catch::Contains("learner.minibatches (9) must not exceed") && Catch::Contains("env.batch_size (8)"));
 }
 
-// --- the group-relative learner (rollout/group_relative_learner.h) -------------------------------
+// --- the group-relative learner (learners/group_relative_learner.h) -------------------------------
 
 TEST_CASE("group-relative advantages: leave-one-out and normalised within each group, by hand") {
   // One step, two states of K = 3 episodes each.
@@ -244,7 +244,7 @@ TEST_CASE("a learner refuses a reward it cannot learn from, naming the learner, 
   CHECK_NOTHROW(ReinforceLearner(ReinforceOptions().pathwise(Pathwise::kAll), spec));
 }
 
-// --- reward normalisation, an option of every learner (rollout/reward_normalizer.h) --------------
+// --- reward normalisation, an option of every learner (learners/reward_normalizer.h) --------------
 
 namespace {
 

@@ -10,7 +10,7 @@
 
 #include "hashrl/agents/agent.h"
 #include "hashrl/env/env.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 
 namespace hashrl {
 

@@ -12,7 +12,7 @@
 #include "hashrl/envs/triplet_sampler.h"
 #include "hashrl/policies/policy.h"
 #include "hashrl/rewards/reward.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 #include "hashrl/train/optimizer.h"
 
 namespace hashrl {

@@ -17,7 +17,7 @@
 #include "hashrl/retrieval/code_stats.h"
 #include "hashrl/retrieval/report.h"
 #include "hashrl/train/checkpoint.h"
-#include "hashrl/rollout/encode.h"
+#include "hashrl/train/encode.h"
 
 namespace hashrl {
 namespace {
@@ -146,7 +146,7 @@ void Trainer::checkpoint() {
 
 void Trainer::request_stop() { stop_requested_ = true; }
 
-// The trainer's side of a learner's update (rollout/learner.h): its optimiser, its parameters and
+// The trainer's side of a learner's update (learners/learner.h): its optimiser, its parameters and
 // its checks, for one trainer step.
 class Trainer::StepContext : public UpdateContext {
  public:

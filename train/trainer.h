@@ -27,7 +27,7 @@
 #include "hashrl/env/env.h"
 #include "hashrl/retrieval/plots.h"
 #include "hashrl/retrieval/ranking_metrics.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 #include "hashrl/train/metrics_log.h"
 #include "hashrl/train/distributed.h"
 #include "hashrl/train/gradient_averager.h"
@@ -116,7 +116,7 @@ class Trainer {
   // Fits a closed-form agent (a classic hasher) on the training split: its whole training, which
   // counts as one step.
   void fit_closed_form();
-  // One update of the learner on a fresh rollout buffer (UpdateContext, rollout/learner.h: the
+  // One update of the learner on a fresh rollout buffer (UpdateContext, learners/learner.h: the
   // optimiser steps it takes throw naming the step and the term when anything is not finite).
   nlohmann::json train_step();
   class StepContext;

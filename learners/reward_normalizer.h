@@ -8,7 +8,7 @@
 // `reward_scale` (1 / (std + 1e-8)) is logged. What the trainer logs as `reward` stays the env's.
 #include <memory>
 
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 
 namespace hashrl {
 

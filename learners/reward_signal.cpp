@@ -1,4 +1,4 @@
-#include "hashrl/rollout/reward_signal.h"
+#include "hashrl/learners/reward_signal.h"
 
 #include <torch/torch.h>
 

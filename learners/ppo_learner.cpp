@@ -1,4 +1,4 @@
-#include "hashrl/rollout/ppo_learner.h"
+#include "hashrl/learners/ppo_learner.h"
 
 #include <torch/torch.h>
 

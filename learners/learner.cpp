@@ -1,11 +1,11 @@
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/rollout/reward_normalizer.h"
+#include "hashrl/learners/reward_normalizer.h"
 
 namespace hashrl {
 
@@ -87,7 +87,7 @@ const auto kKind = shared_keys.name_of("kind", "", "a learner (below)", "how the
 const auto kNormalizeRewards = shared_keys.flag(
     "normalize_rewards", false,
     "divide the rewards the learner sees by a running std of the episode return (any learner; "
-    "rollout/reward_normalizer.h)");
+    "learners/reward_normalizer.h)");
 }  // namespace
 
 const KeyTable& learner_keys() { return shared_keys; }

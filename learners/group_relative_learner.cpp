@@ -1,4 +1,4 @@
-#include "hashrl/rollout/group_relative_learner.h"
+#include "hashrl/learners/group_relative_learner.h"
 
 #include <torch/torch.h>
 

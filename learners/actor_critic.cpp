@@ -1,4 +1,4 @@
-#include "hashrl/rollout/actor_critic.h"
+#include "hashrl/learners/actor_critic.h"
 
 #include <torch/torch.h>
 

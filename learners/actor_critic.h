@@ -14,7 +14,7 @@
 
 #include "hashrl/common/keys.h"
 #include "hashrl/env/env.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 
 namespace hashrl {
 

@@ -1,4 +1,4 @@
-#include "hashrl/rollout/encode.h"
+#include "hashrl/train/encode.h"
 
 #include <torch/torch.h>
 

@@ -6,7 +6,7 @@
 // through J's gradient, and its reward must carry it (reward_use: pathwise).
 #include <torch/torch.h>
 
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 
 namespace hashrl {
 namespace {

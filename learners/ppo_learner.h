@@ -14,7 +14,7 @@
 //
 // Logged: policy, value, entropy, approx_kl, clip_fraction (ppo), explained_variance.
 // Their [learner] keys are ppo_keys() / a2c_keys() (docs/config.md).
-#include "hashrl/rollout/actor_critic.h"
+#include "hashrl/learners/actor_critic.h"
 
 namespace hashrl {
 

@@ -1,4 +1,4 @@
-#include "hashrl/rollout/reward_normalizer.h"
+#include "hashrl/learners/reward_normalizer.h"
 
 #include <torch/torch.h>
 

@@ -4,7 +4,7 @@
 #include <torch/torch.h>
 
 #include "hashrl/common/error.h"
-#include "hashrl/rollout/learner.h"
+#include "hashrl/learners/learner.h"
 
 namespace hashrl {
 namespace {

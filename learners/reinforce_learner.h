@@ -10,8 +10,8 @@
 #include <torch/nn/modules/container/sequential.h>
 
 #include "hashrl/common/choices.h"
-#include "hashrl/rollout/learner.h"
-#include "hashrl/rollout/reward_signal.h"
+#include "hashrl/learners/learner.h"
+#include "hashrl/learners/reward_signal.h"
 
 namespace hashrl {
 

@@ -15,8 +15,8 @@
 #include <torch/arg.h>
 
 #include "hashrl/common/choices.h"
-#include "hashrl/rollout/learner.h"
-#include "hashrl/rollout/reward_signal.h"
+#include "hashrl/learners/learner.h"
+#include "hashrl/learners/reward_signal.h"
 
 namespace hashrl {
 

@@ -1,4 +1,4 @@
-#include "hashrl/rollout/reinforce_learner.h"
+#include "hashrl/learners/reinforce_learner.h"
 
 #include <torch/torch.h>
 
