@@ -88,7 +88,7 @@ def test_the_cpp_rollout_and_a_learner_run_a_python_env():
     assert report.ok, report.summary()
 
 
-def test_register_env_builds_it_by_name_for_the_trainer(tmp_path):
+def test_register_env_builds_it_by_name():
     register()
     assert "MatchTarget-v0" in hashrl.env_names()
     with hashrl.make_env(config=config()) as env:
@@ -96,8 +96,19 @@ def test_register_env_builds_it_by_name_for_the_trainer(tmp_path):
         obs, info = env.reset(seed=0)
         assert obs["features"].shape == (16, 16) and "rows" in info
     assert hashrl.check_config(config()).ok
-    report = hashrl.train(config(), out=str(tmp_path / "run"))
+
+
+@pytest.mark.parametrize("learner", [{"learner.kind": "reinforce", "learner.pathwise": "none"},
+                                     {"learner.kind": "a2c"}])
+def test_the_cpp_trainer_trains_a_python_env(tmp_path, learner):
+    register()
+    settings = config(**learner)
+    if learner["learner.kind"] != "reinforce":
+        del settings["learner.pathwise"]
+    report = hashrl.train(settings, out=str(tmp_path / "run"))
     assert 0 <= report["metrics"]["map"] <= 1
+    with open(tmp_path / "run" / "metrics.jsonl") as f:
+        assert sum(1 for _ in f) >= 1  # the trainer logged its steps
 
 
 def test_a_subclass_without_a_method_or_a_factory_of_something_else_is_named():
