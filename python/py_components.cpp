@@ -216,19 +216,8 @@ std::shared_ptr<T> call_python_factory(const py::object& factory, const char* wh
   return hold<T>(std::move(made));
 }
 
-}  // namespace
-
-void bind_components(py::module_& m) {
-  py::class_<CheckReport>(m, "CheckReport", "What a conformance check found: the checks passed and the ones failed.")
-      .def_readonly("name", &CheckReport::name)
-      .def_readonly("passed", &CheckReport::passed)
-      .def_readonly("failed", &CheckReport::failed)
-      .def_property_readonly("ok", &CheckReport::ok)
-      .def("summary", &CheckReport::summary)
-      .def("__bool__", &CheckReport::ok)
-      .def("__repr__", &CheckReport::summary);
-
-  // --- rewards -----------------------------------------------------------------------------------
+// hashrl.Reward (subclassed in Python), its inputs, register/make/check_reward.
+void bind_rewards(py::module_& m) {
   py::class_<Codes>(m, "Codes", "Relaxed and binary codes of the 3B images of a batch, [3B, m] each.")
       .def_readonly("probs", &Codes::probs, "P(bit = 1), with autograd history")
       .def_readonly("bits", &Codes::bits, "the emitted bits in {0, 1}");
@@ -272,8 +261,10 @@ global_reward(input) (each a float tensor [B]) and register a factory with regis
         return check_reward(reward, batch, bits, seed);
       }, py::arg("reward"), py::arg("batch") = 8, py::arg("bits") = 12, py::arg("seed") = 0,
       "the conformance checks of a reward (testing/conformance.h)");
+}
 
-  // --- agents ------------------------------------------------------------------------------------
+// hashrl.Agent and AgentStep, register/make/check_agent.
+void bind_agents(py::module_& m) {
   py::enum_<ActMode>(m, "ActMode", "SAMPLE draws each bit from Bernoulli(p); GREEDY thresholds at 0.5")
       .value("SAMPLE", ActMode::kSample)
       .value("GREEDY", ActMode::kGreedy);
@@ -342,8 +333,10 @@ each stored observation; override it when the agent's state carries bits it drew
     for (const auto& hasher : hasher_registry().names()) names.push_back(hasher);
     return names;
   }, "the registered agents, the classic hashers among them");
+}
 
-  // --- learners ----------------------------------------------------------------------------------
+// hashrl.Learner, Trajectory, UpdateContext, rollout, register/make/check_learner.
+void bind_learners(py::module_& m) {
   py::class_<Trajectory>(m, "Trajectory", R"(One batched episode of an agent in an env (rollout/rollout.h): rows
 r * B + i belong to episode i.)")
       .def_readonly("batch_size", &Trajectory::batch_size, "B episodes")
@@ -423,6 +416,23 @@ trained and checkpointed with the agent). Register a factory with register_learn
         return check_agent(agent, env.get(), seed, draws);
       }, py::arg("agent"), py::arg("env"), py::arg("seed") = 0, py::arg("draws") = 4000,
       "the conformance checks of an agent in an env it fits (testing/conformance.h)");
+}
+
+}  // namespace
+
+void bind_components(py::module_& m) {
+  py::class_<CheckReport>(m, "CheckReport", "What a conformance check found: the checks passed and the ones failed.")
+      .def_readonly("name", &CheckReport::name)
+      .def_readonly("passed", &CheckReport::passed)
+      .def_readonly("failed", &CheckReport::failed)
+      .def_property_readonly("ok", &CheckReport::ok)
+      .def("summary", &CheckReport::summary)
+      .def("__bool__", &CheckReport::ok)
+      .def("__repr__", &CheckReport::summary);
+
+  bind_rewards(m);
+  bind_agents(m);
+  bind_learners(m);
 }
 
 }  // namespace hashrl::python
