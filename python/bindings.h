@@ -50,6 +50,11 @@ class LentConfig {
   ConfigView view_;
 };
 
+// The name of `object`'s Python class, for errors: "got a int".
+inline std::string type_name(const py::handle& object) {
+  return py::str(py::type::of(object).attr("__name__")).cast<std::string>();
+}
+
 // torch.dtype and torch.device objects for C++ values.
 py::object to_python(torch::Dtype dtype);
 py::object to_python(const torch::Device& device);

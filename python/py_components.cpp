@@ -17,10 +17,6 @@ namespace hashrl::python {
 
 namespace {
 
-std::string type_name(const py::handle& object) {
-  return py::str(py::type::of(object).attr("__name__")).cast<std::string>();
-}
-
 // The C++ side of a Python reward: each call goes to the Python method of the same name.
 class PyReward : public Reward {
  public:

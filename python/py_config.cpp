@@ -25,8 +25,7 @@ std::string ini_value(const py::handle& value) {
 
 void apply_dict(Config& config, const py::handle& values, const std::string& origin) {
   if (!py::isinstance<py::dict>(values))
-    fail("{} must be a dict of 'section.key' -> value, got {}", origin,
-         py::str(py::type::of(values).attr("__name__")).cast<std::string>());
+    fail("{} must be a dict of 'section.key' -> value, got {}", origin, type_name(values));
   for (const auto& [key, value] : values.cast<py::dict>()) {
     const auto name = py::str(key).cast<std::string>();
     if (name.find('.') == std::string::npos)
@@ -46,8 +45,7 @@ Config to_config(const py::handle& config, const py::handle& overrides) {
     const bool is_ini_text = text.find('\n') != std::string::npos || text.rfind('[', 0) == 0;
     out = is_ini_text ? Config::from_string(text, "<config string>") : Config::from_file(text);
   } else if (!config.is_none()) {
-    fail("config must be an INI path, INI text or a dict of 'section.key' -> value, got {}",
-         py::str(py::type::of(config).attr("__name__")).cast<std::string>());
+    fail("config must be an INI path, INI text or a dict of 'section.key' -> value, got {}", type_name(config));
   }
   load_plugins(out);  // plugins.load, before anything looks a kind up: a plugin may provide it
   if (!overrides.is_none()) {

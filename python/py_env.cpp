@@ -29,8 +29,7 @@ py::tuple shape_of(const std::vector<int64_t>& shape) {
 Action to_action(const py::handle& action) {
   auto tensor = [](const py::handle& value, const char* what) {
     if (!THPVariable_Check(value.ptr()))
-      fail("action {} must be a torch.Tensor, got {}", what,
-           py::str(py::type::of(value).attr("__name__")).cast<std::string>());
+      fail("action {} must be a torch.Tensor, got {}", what, type_name(value));
     return value.cast<torch::Tensor>();
   };
   if (py::isinstance<py::dict>(action)) {

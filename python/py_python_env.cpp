@@ -12,10 +12,6 @@ namespace hashrl::python {
 
 namespace {
 
-std::string type_name(const py::handle& object) {
-  return py::str(py::type::of(object).attr("__name__")).cast<std::string>();
-}
-
 // A tensor from a Python value that may also be a plain bool or number, broadcast to [B].
 torch::Tensor per_episode(const py::handle& value, const EnvSpec& spec, torch::Dtype dtype, const char* what,
                           const std::string& env) {
