@@ -19,6 +19,9 @@ const auto kValueClip = own_keys.real("value_clip", kDefaults.value_clip(), 0, 1
                                       "the value's clip range around its old value (0: none)");
 const auto kTargetKl = own_keys.real("target_kl", kDefaults.target_kl(), 0, 1e308,
                                      "stop an update's epochs when approx_kl > 1.5 x this (0: never)");
+const auto kAdvantage = own_keys.choice("advantage", kDefaults.advantage(), kPpoAdvantages,
+                                        "the critic's GAE, or each episode's Rg_t + R_G against its state's K - 1 "
+                                        "siblings' (RLOO; normalized: GRPO's), which needs env.samples_per_state >= 2");
 
 // One rollout prepared for the epochs: what the policy and the critic are compared against.
 struct Prepared {
@@ -28,6 +31,24 @@ struct Prepared {
   torch::Tensor advantages;    // [T, B]
   torch::Tensor returns;       // [T, B]
 };
+
+GroupAdvantage group_advantage(PpoAdvantage advantage) {
+  return advantage == PpoAdvantage::kNormalized ? GroupAdvantage::kNormalized : GroupAdvantage::kLeaveOneOut;
+}
+
+// The rollout's features encoded again from its inputs, with autograd. With K episodes a state the
+// K copies of a state's rows hold the same inputs (EnvSpec::samples_per_state): the encoder runs
+// on the rows of each state's first episode, K times fewer images, and the copies share them.
+torch::Tensor encode_again(UpdateContext& context, const torch::Tensor& inputs, const EnvSpec& spec) {
+  const int64_t k = spec.samples_per_state;
+  if (k == 1) return context.encode(inputs);
+  const int64_t states = spec.batch_size / k, rows_per_episode = spec.rows_per_episode;
+  const auto options = torch::dtype(torch::kLong).device(inputs.device());
+  const auto first_episodes = torch::arange(0, spec.batch_size, k, options);
+  const auto features = context.encode(inputs.index_select(0, episode_rows(first_episodes, spec.batch_size, rows_per_episode)));
+  const auto copies = torch::arange(rows_per_episode * states, options).view({rows_per_episode, states});
+  return features.index_select(0, copies.repeat_interleave(k, 1).flatten());
+}
 
 // The observations of `rows`: with `features` (the rollout's rows encoded again, with autograd)
 // when given, else the rollout's own, detached (their graph is spent by the first step).
@@ -60,6 +81,7 @@ PpoOptions PpoOptions::from_config(const ConfigSection& s) {
   o.clip(kClip(s));
   o.value_clip(kValueClip(s));
   o.target_kl(kTargetKl(s));
+  o.advantage(kAdvantage(s));
   o.validate();
   return o;
 }
@@ -72,6 +94,7 @@ void PpoOptions::validate() const {
   if (!(clip() > 0)) fail("ppo option clip must be > 0, got {}", clip());
   for (const auto& [name, value] : {std::pair{"value_clip", value_clip()}, std::pair{"target_kl", target_kl()}})
     if (!(value >= 0)) fail("ppo option {} must be >= 0, got {}", name, value);
+  choice_name(advantage(), kPpoAdvantages);  // throws on a value outside the enum
 }
 
 PpoLearner::PpoLearner(PpoOptions options, const EnvSpec& spec)
@@ -80,21 +103,33 @@ PpoLearner::PpoLearner(PpoOptions options, const EnvSpec& spec)
   if (options_.minibatches() > spec.batch_size)
     fail("learner.minibatches ({}) must not exceed the episodes of a rollout, env.batch_size ({})",
          options_.minibatches(), spec.batch_size);
+  if (options_.advantage() != PpoAdvantage::kGae && spec.samples_per_state < 2)
+    fail("learner.advantage = {} compares the episodes that start from one state, but env '{}' runs {} per state: "
+         "run K >= 2 (HashEnv: env.samples_per_state = 8) or use learner.advantage = gae",
+         choice_name(options_.advantage(), kPpoAdvantages), spec.name, spec.samples_per_state);
 }
 
 UpdateResult PpoLearner::update(const std::vector<Trajectory>& buffer, UpdateContext& context) {
   const auto& ac = options_.actor_critic();
   const int64_t rows_per_episode = spec_.rows_per_episode, batch = spec_.batch_size;
+  const bool uses_critic = options_.advantage() == PpoAdvantage::kGae;
   std::vector<Prepared> prepared;
   std::vector<torch::Tensor> all_values, all_returns;
   for (const auto& trajectory : buffer) {
     torch::NoGradGuard no_grad;
-    Prepared p{&trajectory, episode_log_probs(trajectory).detach(), critic_->forward(trajectory.observations), {}, {}};
-    const auto rewards = torch::stack(trajectory.rewards).detach();
-    p.advantages = generalized_advantages(rewards, p.old_values, ac.gamma(), ac.lambda());
-    p.returns = p.advantages + p.old_values;
-    all_values.push_back(p.old_values);
-    all_returns.push_back(p.returns);
+    Prepared p{&trajectory, episode_log_probs(trajectory).detach(), {}, {}, {}};
+    if (uses_critic) {
+      p.old_values = critic_->forward(trajectory.observations);
+      p.advantages = generalized_advantages(torch::stack(trajectory.rewards).detach(), p.old_values, ac.gamma(),
+                                            ac.lambda());
+      p.returns = p.advantages + p.old_values;
+      all_values.push_back(p.old_values);
+      all_returns.push_back(p.returns);
+    } else {
+      const auto signal = reward_signal(Signal::kGroupGlobal, torch::stack(trajectory.group_rewards).detach(),
+                                        torch::stack(trajectory.global_rewards).detach());
+      p.advantages = group_relative_advantages(signal, spec_.samples_per_state, group_advantage(options_.advantage()));
+    }
     prepared.push_back(std::move(p));
   }
   Agent& agent = context.agent();
@@ -111,7 +146,8 @@ UpdateResult PpoLearner::update(const std::vector<Trajectory>& buffer, UpdateCon
         const auto rows = episode_rows(episodes, batch, rows_per_episode);
         // A trainable encoder runs again on all the rollout's inputs (its batch statistics as the
         // rollout had them), so that this step trains it; the minibatch takes its rows.
-        const auto features = p.trajectory->inputs.defined() ? context.encode(p.trajectory->inputs) : torch::Tensor();
+        const auto features =
+            p.trajectory->inputs.defined() ? encode_again(context, p.trajectory->inputs, spec_) : torch::Tensor();
         const auto observations = select_rows(p.trajectory->observations, rows, features);
         std::vector<Action> actions;
         for (const auto& step : p.trajectory->steps) actions.push_back({step.action.bits.index_select(0, rows), {}});
@@ -127,17 +163,20 @@ UpdateResult PpoLearner::update(const std::vector<Trajectory>& buffer, UpdateCon
           advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8);
         const auto policy = clipped_policy_loss(new_log_prob, p.old_log_prob.index_select(1, episodes), advantages,
                                                 options_.clip());
-        const auto values = critic_->forward(p.trajectory->observations, episodes);
-        const auto value_loss = clipped_value_loss(values, p.old_values.index_select(1, episodes),
-                                                   p.returns.index_select(1, episodes), options_.value_clip());
         const auto entropy = mean_entropy(entropies);
         LossTerms terms;
-        terms.loss = policy.loss + ac.value_coef() * value_loss - ac.entropy_coef() * entropy;
+        terms.loss = policy.loss - ac.entropy_coef() * entropy;
         terms.terms = {{"policy", policy.loss.detach()},
-                       {"value", value_loss.detach()},
                        {"entropy", entropy.detach()},
                        {"approx_kl", policy.approx_kl},
                        {"clip_fraction", policy.clip_fraction}};
+        if (uses_critic) {
+          const auto values = critic_->forward(p.trajectory->observations, episodes);
+          const auto value_loss = clipped_value_loss(values, p.old_values.index_select(1, episodes),
+                                                     p.returns.index_select(1, episodes), options_.value_clip());
+          terms.loss = terms.loss + ac.value_coef() * value_loss;
+          terms.terms["value"] = value_loss.detach();
+        }
         result.grad_norm = context.optimizer_step(terms);
         result.loss = terms.loss.item<double>();
         for (const auto& [name, value] : terms.terms) sums[name] += value.item<double>();
@@ -150,7 +189,8 @@ UpdateResult PpoLearner::update(const std::vector<Trajectory>& buffer, UpdateCon
   }
   for (const auto& [name, sum] : sums) result.terms[name] = sum / static_cast<double>(minibatch_steps);
   result.terms["optimizer_steps"] = static_cast<double>(minibatch_steps);
-  result.terms["explained_variance"] = explained_variance(torch::cat(all_values, 1), torch::cat(all_returns, 1));
+  if (uses_critic)
+    result.terms["explained_variance"] = explained_variance(torch::cat(all_values, 1), torch::cat(all_returns, 1));
   return result;
 }
 

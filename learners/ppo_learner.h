@@ -8,18 +8,34 @@
 //         Stops an update's epochs early when the KL estimate passes 1.5 x target_kl (0: never).
 //         With a trainable encoder (Env::encoder_inputs), each minibatch runs it again on its
 //         rollout's inputs, with autograd, so every step trains it too (as CNN PPO on Atari
-//         frames does); a frozen encoder's features are used as stored.
+//         frames does); a frozen encoder's features are used as stored. With K episodes a
+//         state (env.samples_per_state) the encoder runs on each state's inputs once, not K times.
+//         `advantage` chooses the critic's GAE or, when the env runs K >= 2 episodes a state, each
+//         episode's signal against its K - 1 siblings' as group-relative computes it (RLOO, or
+//         GRPO's standardised one: PPO's clipped surrogate on group advantages, as GRPO proper);
+//         the critic then is not trained.
 //   a2c   one rollout, one step: -log pi x GAE advantage + value loss - entropy bonus, through the
 //         rollout's own log-probabilities, so a trainable encoder is trained as REINFORCE trains it.
 //
 // Logged: policy, value, entropy, approx_kl, clip_fraction (ppo), explained_variance.
 // Their [learner] keys are ppo_keys() / a2c_keys() (docs/config.md).
 #include "hashrl/learners/actor_critic.h"
+#include "hashrl/learners/group_relative_learner.h"
 
 namespace hashrl {
 
 /// The [learner] keys of kind = ppo, beside actor_critic_keys().
 const KeyTable& ppo_keys();
+
+/// Where ppo's advantages come from.
+enum class PpoAdvantage {
+  kGae,          ///< the critic's generalised advantage estimate
+  kLeaveOneOut,  ///< the signal (Rg_t + R_G) less the mean of the state's other K - 1 episodes' (RLOO)
+  kNormalized,   ///< the signal standardised within the state's K episodes (GRPO)
+};
+inline const Choices<PpoAdvantage> kPpoAdvantages = {{"gae", PpoAdvantage::kGae},
+                                                     {"leave-one-out", PpoAdvantage::kLeaveOneOut},
+                                                     {"normalized", PpoAdvantage::kNormalized}};
 
 struct PpoOptions {
   static PpoOptions from_config(const ConfigSection& section);
@@ -40,6 +56,8 @@ struct PpoOptions {
   TORCH_ARG(double, value_clip) = 0.2;
   /// Stop the update's epochs when approx_kl > 1.5 x this (0: never), >= 0.
   TORCH_ARG(double, target_kl) = 0.0;
+  /// The critic's GAE, or the state's siblings as the baseline (needs K >= 2 episodes a state).
+  TORCH_ARG(PpoAdvantage, advantage) = PpoAdvantage::kGae;
 };
 
 class PpoLearner : public Learner {

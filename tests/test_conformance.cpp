@@ -94,6 +94,8 @@ TEST_CASE("every registered learner passes check_learner") {
       {{"learner.kind", "reinforce"}, {"learner.pathwise", "all"}, {"learner.normalize", "true"}},
       {{"learner.kind", "ppo"}, {"learner.rollouts", "2"}, {"learner.epochs", "2"}, {"learner.minibatches", "2"}},
       {{"learner.kind", "ppo"}, {"learner.value_clip", "0"}, {"learner.normalize_advantages", "false"}},
+      {{"learner.kind", "ppo"}, {"learner.advantage", "normalized"}, {"env.samples_per_state", "2"},
+       {"reward.codes", "bits"}},
       {{"learner.kind", "a2c"}, {"learner.lambda", "1"}},
       {{"learner.kind", "group-relative"}, {"env.samples_per_state", "3"}, {"learner.advantage", "normalized"},
        {"learner.signal", "reward-to-go"}},

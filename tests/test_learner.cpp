@@ -324,7 +324,7 @@ class AdamContext : public UpdateContext {
 };
 
 // A HashEnv over 40 random 28 x 28 images of 4 classes, encoded by a small VGG-19-BN.
-std::unique_ptr<HashEnv> tiny_image_env(const Config& config) {
+std::unique_ptr<HashEnv> tiny_image_env(const Config& config, int64_t samples_per_state = 1) {
   Dataset train;
   train.name = "tiny images";
   train.images = torch::randint(0, 256, {40, 1, 28, 28}, torch::TensorOptions().dtype(torch::kUInt8));
@@ -333,7 +333,8 @@ std::unique_ptr<HashEnv> tiny_image_env(const Config& config) {
   in.channels = 1, in.height = 28, in.width = 28;
   auto encoder = make_encoder(ConfigSection(config, "encoder"), in);
   auto sampler = make_triplet_sampler(ConfigSection(config, "sampler"), train.labels, 0);
-  return std::make_unique<HashEnv>(HashEnvOptions().code_length(8).group_size(4).batch_size(4), train,
+  return std::make_unique<HashEnv>(
+      HashEnvOptions().code_length(8).group_size(4).batch_size(4).samples_per_state(samples_per_state), train,
                                    std::move(encoder), make_reward(ConfigSection(config, "reward")), std::move(sampler));
 }
 
@@ -365,6 +366,48 @@ TEST_CASE("ppo trains a trainable encoder: each minibatch runs it again on the r
     for (size_t i = 0; i < before.size(); ++i) moved = moved || !before[i].equal(after[i]);
     CHECK(moved == trainable);
   }
+}
+
+TEST_CASE("ppo with K episodes a state: the encoder runs once per state, and group advantages need no critic") {
+  torch::manual_seed(0);
+  const auto config = Config::from_string(
+      "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
+      "mean = 0.5\nstd = 0.5\ntrainable = true\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n"
+      "[learner]\nkind = ppo\nrollouts = 1\nepochs = 2\nminibatches = 2\nadvantage = leave-one-out\n");
+  auto env = tiny_image_env(config, 2);  // 4 triplets, 2 episodes each: 8 episodes, 24 rows
+  REQUIRE(env->spec().batch_size == 8);
+  auto agent = make_agent(config, env->spec());
+  auto learner = make_learner(ConfigSection(config, "learner"), "", env->spec());
+  std::vector<torch::Tensor> parameters = agent->module().parameters();
+  for (const auto& p : env->parameters()) parameters.push_back(p);
+  std::vector<torch::Tensor> before;
+  for (const auto& p : env->encoder().parameters()) before.push_back(p.detach().clone());
+  const auto trajectory = rollout(*env, *agent, ActMode::kSample, 1);
+  REQUIRE(trajectory.inputs.size(0) == 24);
+
+  // Counts the images each minibatch encodes again.
+  struct CountingContext : AdamContext {
+    using AdamContext::AdamContext;
+    std::vector<int64_t> encoded;
+    torch::Tensor encode(const torch::Tensor& inputs) override {
+      encoded.push_back(inputs.size(0));
+      return AdamContext::encode(inputs);
+    }
+  } context(*agent, *env, parameters);
+  const auto result = learner->update({trajectory}, context);
+  CHECK(context.encoded == std::vector<int64_t>(4, 12));  // 2 epochs x 2 minibatches, each state's 3 images once
+  CHECK(result.terms.count("value") == 0);                 // no critic
+  CHECK(result.terms.count("explained_variance") == 0);
+  CHECK(std::isfinite(result.terms.at("policy")));
+  bool moved = false;
+  const auto after = env->encoder().parameters();
+  for (size_t i = 0; i < before.size(); ++i) moved = moved || !before[i].equal(after[i]);
+  CHECK(moved);
+
+  // Without K >= 2 there are no siblings to compare with: refused, naming the keys.
+  auto one_per_state = tiny_image_env(config);
+  CHECK_THROWS_WITH(make_learner(ConfigSection(config, "learner"), "", one_per_state->spec()),
+                    Catch::Contains("learner.advantage = leave-one-out") && Catch::Contains("env.samples_per_state"));
 }
 
 TEST_CASE("entropy means one thing for every learner: a row's group entropy, averaged over rows and steps") {
