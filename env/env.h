@@ -81,7 +81,8 @@ class Env {
   // them to encode() again, so that the encoder trains on every step, not only the rollout's.
   virtual torch::Tensor encoder_inputs() const { return {}; }
   // The features of `inputs` (every row of some encoder_inputs(), so that batch statistics are the
-  // rollout's) in the current mode, with autograd.
+  // rollout's; with K episodes a state, the rows of each state's first episode, whose copies hold
+  // the same inputs) in the current mode, with autograd.
   virtual torch::Tensor encode(const torch::Tensor& inputs) {
     throw std::logic_error("this env has no encoder to run again: its encoder_inputs() are undefined");
   }
