@@ -171,8 +171,11 @@ class PyLearner : public Learner {
       py::gil_scoped_acquire gil;
       if (const auto override = py::get_override(static_cast<const Learner*>(this), "update")) {
         const py::object out = override(buffer, py::cast(&context, py::return_value_policy::reference));
+        if (py::isinstance<UpdateResult>(out)) return out.cast<UpdateResult>();
+        // The older form, kept working: a dict whose "loss" and "grad_norm" keys are the result's.
         if (!py::isinstance<py::dict>(out))
-          fail("Learner.update must return a dict of logged figures (loss, grad_norm, ...), got a {}", type_name(out));
+          fail("Learner.update must return a hashrl.UpdateResult (or a dict of logged figures), got a {}",
+               type_name(out));
         UpdateResult result;
         for (const auto& [key, value] : out.cast<py::dict>()) {
           const auto name = py::str(key).cast<std::string>();
@@ -351,6 +354,16 @@ r * B + i belong to episode i.)")
       .def_readonly("probs", &Trajectory::probs, "the relaxed codes [rows, q], with autograd history")
       .def("total_reward", &Trajectory::total_reward, "sum over steps of the reward, [B]");
 
+  py::class_<UpdateResult>(m, "UpdateResult", R"(What a learner's update() returns: logged in metrics.jsonl as
+"loss", "grad_norm" and one entry per term.)")
+      .def(py::init([](double loss, double grad_norm, const std::map<std::string, double>& terms) {
+             return UpdateResult{loss, grad_norm, terms};
+           }),
+           py::arg("loss") = 0.0, py::arg("grad_norm") = 0.0, py::arg("terms") = std::map<std::string, double>())
+      .def_readwrite("loss", &UpdateResult::loss, "the loss of the last optimiser step")
+      .def_readwrite("grad_norm", &UpdateResult::grad_norm, "the gradient norm of the last step, before clipping")
+      .def_readwrite("terms", &UpdateResult::terms, "anything else to log, by name");
+
   py::class_<UpdateContext>(m, "UpdateContext", "What a learner's update works with; the trainer provides it.")
       .def_property_readonly("agent", [](UpdateContext& c) -> Agent& { return c.agent(); },
                              py::return_value_policy::reference, "the agent being trained")
@@ -365,7 +378,7 @@ raises when anything is not finite. Returns the gradient norm before clipping.)"
 
   py::class_<Learner, PyLearner, std::shared_ptr<Learner>>(m, "Learner", R"(A learner turns rollouts into updates. Derive and
 define either loss(trajectory) -> loss or (loss, {name: detached term}), for one optimiser step per
-rollout; or update(buffer, context) -> {"loss": .., "grad_norm": .., name: ..} with
+rollout; or update(buffer, context) -> UpdateResult(loss, grad_norm, {name: figure}) with
 episodes_per_update() -> N, to take as many steps as it likes (context.optimizer_step(loss)) on
 a buffer of N rollouts. Optionally module() -> torch.nn.Module of its own parameters (a critic;
 trained and checkpointed with the agent). Register a factory with register_learner.)")

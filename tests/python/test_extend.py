@@ -223,7 +223,7 @@ class TwoPassReinforce(hashrl.Learner):
 
     def update(self, buffer, context):
         agent = context.agent
-        logged = {}
+        result = hashrl.UpdateResult(terms={"rollouts": len(buffer)})
         for trajectory in buffer:
             observations = trajectory.observations
             scored = agent.evaluate(observations, [s.bits for s in trajectory.steps],
@@ -232,13 +232,27 @@ class TwoPassReinforce(hashrl.Learner):
             log_probs = sum(s.log_prob.view(trajectory.rows_per_episode, b).sum(0) for s in scored)
             total = trajectory.total_reward().detach()
             loss = -(log_probs * (total - total.mean())).mean()
-            logged["grad_norm"] = context.optimizer_step(loss, {"score": loss.detach()})
-            logged["loss"] = loss.item()
-        logged["rollouts"] = len(buffer)
-        return logged
+            result.grad_norm = context.optimizer_step(loss, {"score": loss.detach()})
+            result.loss = loss.item()
+        return result
+
+
+class DictUpdateReinforce(TwoPassReinforce):
+    """The older form of update()'s result, still read: a dict whose loss and grad_norm are named."""
+
+    def update(self, buffer, context):
+        result = super().update(buffer, context)
+        return {"loss": result.loss, "grad_norm": result.grad_norm, "rollouts": len(buffer)}
+
+
+class WrongUpdateResult(TwoPassReinforce):
+    def update(self, buffer, context):
+        return 0.5
 
 
 hashrl.register_learner("py-two-pass", TwoPassReinforce, replace=True)
+hashrl.register_learner("py-dict-update", DictUpdateReinforce, replace=True)
+hashrl.register_learner("py-wrong-update", WrongUpdateResult, replace=True)
 
 
 def test_a_python_learner_that_owns_its_update(tmp_path):
@@ -250,3 +264,16 @@ def test_a_python_learner_that_owns_its_update(tmp_path):
     assert not torch.equal(trained.net.weight, trained.initial_weight)
     env = hashrl.make_env("HashEnv-v0", synthetic())
     assert hashrl.check_learner(hashrl.make_learner({"learner.kind": "py-two-pass"}, env.spec), trained, env)
+
+
+def test_a_python_update_returns_an_update_result_or_the_older_dict(tmp_path):
+    for kind in ("py-two-pass", "py-dict-update"):
+        config = synthetic(**{"agent.kind": "py-linear", "learner.kind": kind, "train.steps": 2,
+                              "train.log_every": 1})
+        hashrl.train(config, out=str(tmp_path / kind))
+        lines = logged_metrics(tmp_path / kind)
+        assert [line["rollouts"] for line in lines] == [2, 2]
+        assert all(line["grad_norm"] > 0 and "loss" in line for line in lines)
+    config = synthetic(**{"agent.kind": "py-linear", "learner.kind": "py-wrong-update", "train.steps": 1})
+    with pytest.raises(Exception, match="hashrl.UpdateResult"):
+        hashrl.train(config, out=str(tmp_path / "wrong"))
