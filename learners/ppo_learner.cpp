@@ -100,6 +100,7 @@ void PpoOptions::validate() const {
 PpoLearner::PpoLearner(PpoOptions options, const EnvSpec& spec)
     : options_(std::move(options)), spec_(spec), critic_(spec, options_.actor_critic().critic_hidden()) {
   options_.validate();
+  require_reward_use(spec, "ppo", reward_use());  // first: a reward it cannot learn from is the deeper mismatch
   if (options_.minibatches() > spec.batch_size)
     fail("learner.minibatches ({}) must not exceed the episodes of a rollout, env.batch_size ({})",
          options_.minibatches(), spec.batch_size);
@@ -227,9 +228,7 @@ LossTerms A2cLearner::loss(const Trajectory& trajectory) {
 // PPO and A2C: one critic, two ways of stepping on it.
 void register_ppo_learners(LearnerRegistry& registry) {
   registry.add("ppo", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
-    auto learner = std::make_shared<PpoLearner>(PpoOptions::from_config(s), spec);
-    require_reward_use(spec, "ppo", learner->reward_use());
-    return learner;
+    return std::make_shared<PpoLearner>(PpoOptions::from_config(s), spec);
   }, "PPO: clipped surrogate, GAE critic, epochs x minibatches per rollout buffer", &ppo_keys());
   registry.add("a2c", [](const ConfigSection& s, const EnvSpec& spec) -> std::shared_ptr<Learner> {
     auto learner = std::make_shared<A2cLearner>(ActorCriticOptions::from_config(s), spec);
