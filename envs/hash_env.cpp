@@ -2,6 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <mutex>
+#include <optional>
+
 #include "hashrl/common/batches.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/run_seed.h"
@@ -10,6 +13,29 @@
 
 namespace hashrl {
 namespace {
+
+// Runs with LibTorch's default generator of `device` seeded from `seed`, and puts its state back
+// afterwards: a training encoder's dropout draws from that global generator, and reset(seed) must
+// fix the episode (Gymnasium's contract) without moving what the agent and others draw next.
+class ScopedGlobalSeed {
+ public:
+  ScopedGlobalSeed(uint64_t seed, const torch::Device& device)
+      : generator_(at::globalContext().defaultGenerator(device)) {
+    std::lock_guard<std::mutex> lock(generator_.mutex());
+    saved_ = generator_.get_state();
+    generator_.set_current_seed(seed);
+  }
+  ~ScopedGlobalSeed() {
+    std::lock_guard<std::mutex> lock(generator_.mutex());
+    generator_.set_state(saved_);
+  }
+  ScopedGlobalSeed(const ScopedGlobalSeed&) = delete;
+  ScopedGlobalSeed& operator=(const ScopedGlobalSeed&) = delete;
+
+ private:
+  at::Generator generator_;
+  torch::Tensor saved_;
+};
 
 const HashEnvOptions kDefaults;
 KeyTable own_keys;
@@ -158,6 +184,8 @@ std::pair<Observation, Info> HashEnv::reset(std::optional<uint64_t> seed) {
   } else {
     auto items = train_.items().index_select(0, rows);
     if (options_.augment().enabled()) items = augment_(items);
+    std::optional<ScopedGlobalSeed> seeded;
+    if (seed) seeded.emplace(*seed, spec_.device);
     features_ = encoder_->forward(items);
     if (encoder_->trainable()) inputs_ = items;
   }

@@ -12,6 +12,7 @@
 #include "hashrl/learners/ppo_learner.h"
 #include "hashrl/learners/reinforce_learner.h"
 #include "hashrl/learners/reward_normalizer.h"
+#include "tiny_image_env.h"
 
 using namespace hashrl;
 
@@ -323,21 +324,6 @@ class AdamContext : public UpdateContext {
   torch::optim::Adam adam_;
 };
 
-// A HashEnv over 40 random 28 x 28 images of 4 classes, encoded by a small VGG-19-BN.
-std::unique_ptr<HashEnv> tiny_image_env(const Config& config, int64_t samples_per_state = 1) {
-  Dataset train;
-  train.name = "tiny images";
-  train.images = torch::randint(0, 256, {40, 1, 28, 28}, torch::TensorOptions().dtype(torch::kUInt8));
-  train.labels = torch::one_hot(torch::arange(40) % 4, 4).to(torch::kUInt8);
-  EncoderInput in;
-  in.channels = 1, in.height = 28, in.width = 28;
-  auto encoder = make_encoder(ConfigSection(config, "encoder"), in);
-  auto sampler = make_triplet_sampler(ConfigSection(config, "sampler"), train.labels, 0);
-  return std::make_unique<HashEnv>(
-      HashEnvOptions().code_length(8).group_size(4).batch_size(4).samples_per_state(samples_per_state), train,
-                                   std::move(encoder), make_reward(ConfigSection(config, "reward")), std::move(sampler));
-}
-
 }  // namespace
 
 TEST_CASE("ppo trains a trainable encoder: each minibatch runs it again on the rollout's images") {
@@ -349,7 +335,7 @@ TEST_CASE("ppo trains a trainable encoder: each minibatch runs it again on the r
         "mean = 0.5\nstd = 0.5\ntrainable = " + std::string(trainable ? "true" : "false") +
         "\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n"
         "[learner]\nkind = ppo\nrollouts = 1\nepochs = 2\nminibatches = 2\n");
-    auto env = tiny_image_env(config);
+    auto env = test::tiny_image_env(config);
     auto agent = make_agent(config, env->spec());
     auto learner = make_learner(ConfigSection(config, "learner"), "", env->spec());
     std::vector<torch::Tensor> parameters = agent->module().parameters();
@@ -374,7 +360,7 @@ TEST_CASE("ppo with K episodes a state: the encoder runs once per state, and gro
       "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
       "mean = 0.5\nstd = 0.5\ntrainable = true\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n"
       "[learner]\nkind = ppo\nrollouts = 1\nepochs = 2\nminibatches = 2\nadvantage = leave-one-out\n");
-  auto env = tiny_image_env(config, 2);  // 4 triplets, 2 episodes each: 8 episodes, 24 rows
+  auto env = test::tiny_image_env(config, 2);  // 4 triplets, 2 episodes each: 8 episodes, 24 rows
   REQUIRE(env->spec().batch_size == 8);
   auto agent = make_agent(config, env->spec());
   auto learner = make_learner(ConfigSection(config, "learner"), "", env->spec());
@@ -405,7 +391,7 @@ TEST_CASE("ppo with K episodes a state: the encoder runs once per state, and gro
   CHECK(moved);
 
   // Without K >= 2 there are no siblings to compare with: refused, naming the keys.
-  auto one_per_state = tiny_image_env(config);
+  auto one_per_state = test::tiny_image_env(config);
   CHECK_THROWS_WITH(make_learner(ConfigSection(config, "learner"), "", one_per_state->spec()),
                     Catch::Contains("learner.advantage = leave-one-out") && Catch::Contains("env.samples_per_state"));
 }
@@ -418,7 +404,7 @@ TEST_CASE("entropy means one thing for every learner: a row's group entropy, ave
   const auto config = Config::from_string(
       "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
       "mean = 0.5\nstd = 0.5\ntrainable = false\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n");
-  auto env = tiny_image_env(config);
+  auto env = test::tiny_image_env(config);
   auto agent = make_agent(config, env->spec());
   const auto trajectory = rollout(*env, *agent, ActMode::kSample, 1);
   double expected = 0;

@@ -1,0 +1,14 @@
+#pragma once
+// A HashEnv small enough for a unit test that runs a real image encoder: 40 random 28 x 28
+// grey images of 4 classes, encoded as config's [encoder] says (a small VGG-19-BN in the tests),
+// rewarded by its [reward], 8 bits in 2 steps of 4, 4 triplets a batch.
+#include <memory>
+
+#include "hashrl/common/config.h"
+#include "hashrl/envs/hash_env.h"
+
+namespace hashrl::test {
+
+std::unique_ptr<HashEnv> tiny_image_env(const Config& config, int64_t samples_per_state = 1);
+
+}  // namespace hashrl::test
