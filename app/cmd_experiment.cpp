@@ -1,4 +1,5 @@
 // hashrl experiment: every method at every code length (and seed), as the paper's tables.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -37,6 +38,15 @@ int run_experiment(const std::vector<std::string>& args) {
       kept.push_back(*it);
     }
     plan.methods = kept;
+    // The comparison needs the baseline's runs: without them the table has no such section (its
+    // finished runs are reused, so naming it costs nothing once it has run).
+    if (!plan.baseline.empty() &&
+        std::none_of(kept.begin(), kept.end(), [&](const auto& m) { return m.name == plan.baseline; })) {
+      std::cerr << fmt::format("note: --only leaves out the baseline '{}' (experiment.baseline): no probability of "
+                               "improvement in the table; add it to --only to compare (its finished runs are reused)\n",
+                               plan.baseline);
+      plan.baseline.clear();
+    }
   }
   const auto out = vm["out"].as<std::string>();
   run_experiment(plan, out);

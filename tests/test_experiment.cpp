@@ -146,6 +146,26 @@ TEST_CASE("an experiment plots each method's learning curve against episodes and
   CHECK(second > first);
 }
 
+TEST_CASE("an experiment run with --only but not its baseline leaves the comparison out with a note") {
+  // It used to end after every run with "hashrl experiment: map::at", the table unwritten.
+  const auto dir = test::scratch_dir("experiment-only");
+  std::ofstream(dir + "/classic.ini") << test::synthetic_data_config(8, 4, 4).to_ini();
+  std::ofstream(dir + "/experiment.ini") << "[experiment]\ncode_lengths = 8\nmethods = itq,lsh\nbaseline = lsh\n"
+                                            "plots = false\n"
+                                            "[method.itq]\nconfig = classic.ini\nset = agent.kind=itq\n"
+                                            "[method.lsh]\nconfig = classic.ini\nset = agent.kind=lsh\n";
+  const std::string command = "experiment --config " + dir + "/experiment.ini --out " + dir + "/out --only ";
+  const auto [status, output] = test::run_hashrl(command + "itq");
+  INFO(output);
+  CHECK(status == 0);
+  CHECK_THAT(output, Catch::Contains("leaves out the baseline 'lsh'"));
+  CHECK_THAT(read_file(dir + "/out/table.md"), !Catch::Contains("P(a run beats"));
+  const auto [both_status, both] = test::run_hashrl(command + "itq,lsh");
+  INFO(both);
+  CHECK(both_status == 0);
+  CHECK_THAT(read_file(dir + "/out/table.md"), Catch::Contains("P(a run beats a run of lsh)"));
+}
+
 TEST_CASE("Ctrl-C stops hashrl experiment with the run in progress checkpointed, and the rerun resumes it") {
   const auto dir = test::scratch_dir("experiment-interrupted");
   std::ofstream(dir + "/synthetic.ini") << test::synthetic_config(8, 4, 4).to_ini();
