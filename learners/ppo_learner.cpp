@@ -145,8 +145,8 @@ UpdateResult PpoLearner::update(const std::vector<Trajectory>& buffer, UpdateCon
       const auto order = torch::randperm(batch, torch::dtype(torch::kLong).device(spec_.device));
       for (const auto& episodes : order.chunk(options_.minibatches())) {
         const auto rows = episode_rows(episodes, batch, rows_per_episode);
-        // A trainable encoder runs again on all the rollout's inputs (its batch statistics as the
-        // rollout had them), so that this step trains it; the minibatch takes its rows.
+        // A trainable encoder runs again on the rollout's inputs, each state's once (its batch
+        // statistics as the rollout had them), so that this step trains it; the minibatch takes its rows.
         const auto features =
             p.trajectory->inputs.defined() ? encode_again(context, p.trajectory->inputs, spec_) : torch::Tensor();
         const auto observations = select_rows(p.trajectory->observations, rows, features);
