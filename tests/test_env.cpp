@@ -140,9 +140,7 @@ TEST_CASE("check_action_dependence passes a reward of the bits and fails one of 
 TEST_CASE("reset(seed) fixes the episode with a training encoder, and leaves torch's generator alone") {
   // The encoder's dropout draws from LibTorch's global generator: before, reset(5) twice drew the
   // same triplets and augmentation but other dropout masks (features apart by up to 17).
-  const auto config = Config::from_string(
-      "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
-      "mean = 0.5\nstd = 0.5\ntrainable = true\n[reward]\nkind = center\ncodes = bits\n");
+  const auto config = test::tiny_image_config(true);
   torch::manual_seed(0);
   auto env = test::tiny_image_env(config);
   REQUIRE(env->encoder().is_training());

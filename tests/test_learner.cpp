@@ -324,50 +324,55 @@ class AdamContext : public UpdateContext {
   torch::optim::Adam adam_;
 };
 
+// Every parameter one update may step: the agent's, the env's (a trainable encoder's), the learner's.
+std::vector<torch::Tensor> update_parameters(Agent& agent, Env& env, Learner& learner) {
+  std::vector<torch::Tensor> parameters = agent.module().parameters();
+  for (const auto& p : env.parameters()) parameters.push_back(p);
+  if (learner.module())
+    for (const auto& p : learner.module()->parameters()) parameters.push_back(p);
+  return parameters;
+}
+
+std::vector<torch::Tensor> copies(const std::vector<torch::Tensor>& tensors) {
+  std::vector<torch::Tensor> out;
+  for (const auto& t : tensors) out.push_back(t.detach().clone());
+  return out;
+}
+
+bool any_changed(const std::vector<torch::Tensor>& before, const std::vector<torch::Tensor>& after) {
+  for (size_t i = 0; i < before.size(); ++i)
+    if (!before[i].equal(after[i])) return true;
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("ppo trains a trainable encoder: each minibatch runs it again on the rollout's images") {
   for (const bool trainable : {true, false}) {
     INFO("encoder.trainable = " << trainable);
     torch::manual_seed(0);
-    const auto config = Config::from_string(
-        "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
-        "mean = 0.5\nstd = 0.5\ntrainable = " + std::string(trainable ? "true" : "false") +
-        "\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n"
-        "[learner]\nkind = ppo\nrollouts = 1\nepochs = 2\nminibatches = 2\n");
+    const auto config = test::tiny_image_config(trainable, "[learner]\nkind = ppo\nrollouts = 1\nepochs = 2\nminibatches = 2\n");
     auto env = test::tiny_image_env(config);
     auto agent = make_agent(config, env->spec());
     auto learner = make_learner(ConfigSection(config, "learner"), "", env->spec());
-    std::vector<torch::Tensor> parameters = agent->module().parameters();
-    for (const auto& p : env->parameters()) parameters.push_back(p);
-    for (const auto& p : learner->module()->parameters()) parameters.push_back(p);
-    std::vector<torch::Tensor> before;
-    for (const auto& p : env->encoder().parameters()) before.push_back(p.detach().clone());
+    const auto before = copies(env->encoder().parameters());
     const auto trajectory = rollout(*env, *agent, ActMode::kSample, 1);
     CHECK(trajectory.inputs.defined() == trainable);
-    AdamContext context(*agent, *env, parameters);
+    AdamContext context(*agent, *env, update_parameters(*agent, *env, *learner));
     learner->update({trajectory}, context);
-    bool moved = false;
-    const auto after = env->encoder().parameters();
-    for (size_t i = 0; i < before.size(); ++i) moved = moved || !before[i].equal(after[i]);
-    CHECK(moved == trainable);
+    CHECK(any_changed(before, env->encoder().parameters()) == trainable);
   }
 }
 
 TEST_CASE("ppo with K episodes a state: the encoder runs once per state, and group advantages need no critic") {
   torch::manual_seed(0);
-  const auto config = Config::from_string(
-      "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
-      "mean = 0.5\nstd = 0.5\ntrainable = true\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n"
-      "[learner]\nkind = ppo\nrollouts = 1\nepochs = 2\nminibatches = 2\nadvantage = leave-one-out\n");
+  const auto config = test::tiny_image_config(
+      true, "[learner]\nkind = ppo\nrollouts = 1\nepochs = 2\nminibatches = 2\nadvantage = leave-one-out\n");
   auto env = test::tiny_image_env(config, 2);  // 4 triplets, 2 episodes each: 8 episodes, 24 rows
   REQUIRE(env->spec().batch_size == 8);
   auto agent = make_agent(config, env->spec());
   auto learner = make_learner(ConfigSection(config, "learner"), "", env->spec());
-  std::vector<torch::Tensor> parameters = agent->module().parameters();
-  for (const auto& p : env->parameters()) parameters.push_back(p);
-  std::vector<torch::Tensor> before;
-  for (const auto& p : env->encoder().parameters()) before.push_back(p.detach().clone());
+  const auto before = copies(env->encoder().parameters());
   const auto trajectory = rollout(*env, *agent, ActMode::kSample, 1);
   REQUIRE(trajectory.inputs.size(0) == 24);
 
@@ -379,16 +384,13 @@ TEST_CASE("ppo with K episodes a state: the encoder runs once per state, and gro
       encoded.push_back(inputs.size(0));
       return AdamContext::encode(inputs);
     }
-  } context(*agent, *env, parameters);
+  } context(*agent, *env, update_parameters(*agent, *env, *learner));
   const auto result = learner->update({trajectory}, context);
   CHECK(context.encoded == std::vector<int64_t>(4, 12));  // 2 epochs x 2 minibatches, each state's 3 images once
   CHECK(result.terms.count("value") == 0);                 // no critic
   CHECK(result.terms.count("explained_variance") == 0);
   CHECK(std::isfinite(result.terms.at("policy")));
-  bool moved = false;
-  const auto after = env->encoder().parameters();
-  for (size_t i = 0; i < before.size(); ++i) moved = moved || !before[i].equal(after[i]);
-  CHECK(moved);
+  CHECK(any_changed(before, env->encoder().parameters()));
 
   // Without K >= 2 there are no siblings to compare with: refused, naming the keys.
   auto one_per_state = test::tiny_image_env(config);
@@ -401,9 +403,7 @@ TEST_CASE("entropy means one thing for every learner: a row's group entropy, ave
   // per row while a2c and ppo summed each episode's three rows: the same rollout logged three
   // times the entropy, and one coefficient did three times as much, depending on the learner.
   torch::manual_seed(0);
-  const auto config = Config::from_string(
-      "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
-      "mean = 0.5\nstd = 0.5\ntrainable = false\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n");
+  const auto config = test::tiny_image_config(false);
   auto env = test::tiny_image_env(config);
   auto agent = make_agent(config, env->spec());
   const auto trajectory = rollout(*env, *agent, ActMode::kSample, 1);
@@ -423,8 +423,6 @@ TEST_CASE("entropy means one thing for every learner: a row's group entropy, ave
   // ppo logs the mean over its minibatches; one epoch of one minibatch scores the rollout's own
   // actions before its only step, with the same parameters.
   PpoLearner ppo(PpoOptions().rollouts(1).epochs(1).minibatches(1), env->spec());
-  std::vector<torch::Tensor> parameters = agent->module().parameters();
-  for (const auto& p : ppo.module()->parameters()) parameters.push_back(p);
-  AdamContext context(*agent, *env, parameters);
+  AdamContext context(*agent, *env, update_parameters(*agent, *env, ppo));
   CHECK(ppo.update({trajectory}, context).terms.at("entropy") == Approx(expected).epsilon(1e-4));
 }

@@ -22,4 +22,11 @@ std::unique_ptr<HashEnv> tiny_image_env(const Config& config, int64_t samples_pe
       std::move(encoder), make_reward(ConfigSection(config, "reward")), std::move(sampler));
 }
 
+Config tiny_image_config(bool trainable, const std::string& more) {
+  return Config::from_string(
+      "[encoder]\nkind = vgg19_bn\nwidth = 0.125\nfc_dim = 32\npool = 1\nimage_size = 32\nchannels = 1\n"
+      "mean = 0.5\nstd = 0.5\ntrainable = " + std::string(trainable ? "true" : "false") +
+      "\n[reward]\nkind = center\ncodes = bits\n[policy]\nhidden = 16\n" + more);
+}
+
 }  // namespace hashrl::test
