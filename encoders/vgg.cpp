@@ -23,6 +23,9 @@ const auto kFcDim = keys.integer("fc_dim", kDefaults.fc_dim(), 1, 16384, "width 
 const auto kPool = keys.integer("pool", kDefaults.pool(), 1, 64, "side of the adaptive average pool before fc6");
 const auto kOutput = keys.choice("output", kDefaults.output(), kVggOutputs,
                                  "fc7 (the paper's features) or pool (the pooled convolutional trunk)");
+const auto kChannelsLast = keys.flag("channels_last", kDefaults.channels_last(),
+                                    "convolutions in channels-last (NHWC) layout, faster with oneDNN; false: NCHW, "
+                                    "as runs before 2026-12-07 (bit for bit)");
 const auto kWeights = keys.text("weights", "",
                                 "weights file to load (torchvision names, scripts/export_vgg_weights.py); "
                                 "empty: He initialisation");
@@ -69,6 +72,17 @@ Vgg19::Vgg19(const VggOptions& options, Preprocess preprocess)
   register_module("features", features_);
   register_module("classifier", classifier_);
   reset_parameters();
+  if (!options.channels_last()) return;
+  // Channels-last (NHWC) weights and activations: oneDNN's convolutions take that layout as it is,
+  // where NCHW costs a reorder into and out of its blocked layout at every convolution, forward
+  // and backward; batch norm, ReLU and max-pool keep the layout (bench/README.md has the gain).
+  // Loading weights copies into these tensors, so the layout stays.
+  torch::NoGradGuard no_grad;
+  for (auto& module : features_->modules(/*include_self=*/false)) {
+    if (auto* conv = module->as<torch::nn::Conv2d>()) {
+      conv->weight.set_data(conv->weight.contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+  }
 }
 
 void Vgg19::reset_parameters() {
@@ -96,7 +110,9 @@ torch::Tensor Vgg19::forward(const torch::Tensor& input) {
   if (std::min(input.size(2), input.size(3)) < 32 && preprocess_.size < 32)
     fail("vgg encoder needs images of at least 32x32 (five 2x2 pools); got {}x{}: set "
          "encoder.image_size = 32", input.size(2), input.size(3));
-  auto x = features_->forward(preprocess_(input));
+  auto x = preprocess_(input);
+  if (options_.channels_last()) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  x = features_->forward(x);
   x = torch::adaptive_avg_pool2d(x, {options_.pool(), options_.pool()}).flatten(1);
   if (options_.output() == VggOutput::kPool) return x;
   // classifier[0..4]: fc6, ReLU, dropout, fc7, ReLU; fc8 (classifier.6) is not part of the state.
@@ -113,9 +129,10 @@ int64_t Vgg19::output_dim() const {
 }
 
 std::string Vgg19::describe() const {
-  return fmt::format("vgg19{} width={} fc_dim={} pool={} output={} in_channels={} preprocess[{}]",
+  return fmt::format("vgg19{} width={} fc_dim={} pool={} output={} in_channels={} channels_last={} preprocess[{}]",
                      options_.batch_norm() ? "_bn" : "", options_.width(), options_.fc_dim(), options_.pool(),
-                     choice_name(options_.output(), kVggOutputs), options_.in_channels(), preprocess_.describe());
+                     choice_name(options_.output(), kVggOutputs), options_.in_channels(), options_.channels_last(),
+                     preprocess_.describe());
 }
 
 namespace {
@@ -129,7 +146,8 @@ std::shared_ptr<Encoder> make_vgg(const ConfigSection& section, const EncoderInp
                            .fc_dim(kFcDim(section))
                            .pool(kPool(section))
                            .output(kOutput(section))
-                           .in_channels(preprocess.channels);
+                           .in_channels(preprocess.channels)
+                           .channels_last(kChannelsLast(section));
   auto vgg = std::make_shared<Vgg19>(options, preprocess);
   const std::string weights = kWeights(section);
   if (!weights.empty()) load_named_weights(*vgg, weights);

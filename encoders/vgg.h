@@ -27,6 +27,9 @@ struct VggOptions {
   TORCH_ARG(VggOutput, output) = VggOutput::kFc7;
   /// Channels of the images it takes (after preprocessing).
   TORCH_ARG(int64_t, in_channels) = 3;
+  /// Convolution weights and activations in channels-last (NHWC) layout, which oneDNN takes as
+  /// it is; false is the NCHW layout of runs before 2026-12-07 (their numbers bit for bit).
+  TORCH_ARG(bool, channels_last) = true;
 
  public:
   // Throws naming the option when a value is out of its range.

@@ -63,6 +63,38 @@ TEST_CASE("vgg parameter names follow torchvision's state-dict keys") {
                     Catch::Contains("32x32"));
 }
 
+TEST_CASE("vgg's channels-last layout computes what the NCHW layout computes, forward and backward") {
+  auto nhwc = small_vgg(), nchw = small_vgg("channels_last = false\n");
+  {
+    torch::NoGradGuard no_grad;
+    const auto source = nhwc->named_parameters();
+    for (auto& item : nchw->named_parameters()) item.value().copy_(source[item.key()]);
+  }
+  const auto& conv = nhwc->named_parameters()["features.3.weight"];
+  CHECK(conv.is_contiguous(torch::MemoryFormat::ChannelsLast));
+  CHECK(!conv.is_contiguous());
+  CHECK(nchw->named_parameters()["features.3.weight"].is_contiguous());
+
+  const auto images = torch::randint(0, 256, {4, 1, 28, 28}).to(torch::kUInt8);
+  auto run = [&](Encoder& encoder) {
+    torch::manual_seed(3);  // the same dropout masks for both
+    encoder.zero_grad();
+    const auto features = encoder.forward(images);
+    features.square().sum().backward();
+    return std::pair{features.detach(), encoder.named_parameters()["features.0.weight"].grad().clone()};
+  };
+  const auto [f_nhwc, g_nhwc] = run(*nhwc);
+  const auto [f_nchw, g_nchw] = run(*nchw);
+  // The two layouts sum in different orders: equal up to round-off, relative to each one's scale.
+  auto relative = [](const torch::Tensor& a, const torch::Tensor& b) {
+    return ((a - b).abs().max() / b.abs().max()).item<double>();
+  };
+  INFO("features differ by " << relative(f_nhwc, f_nchw) << ", gradients by " << relative(g_nhwc, g_nchw)
+                             << " of their largest value");
+  CHECK(relative(f_nhwc, f_nchw) < 1e-4);
+  CHECK(relative(g_nhwc, g_nchw) < 1e-3);
+}
+
 TEST_CASE("the feature cache reuses features only for the same weights, preprocessing and items") {
   const std::string dir = test::scratch_dir("feature-cache");
   auto encoder = small_vgg("trainable = false\n");
