@@ -1,7 +1,8 @@
 // Training throughput: steps/s and images/s for the default CPU config (configs/drlih-cpu.ini)
 // and for the paper-size policy (hidden 4096, k = 12, q = 48, 16 triplets, features precomputed),
-// with the GFLOP/s the paper-size step reaches against torch::mm's peak measured in this run.
-// Usage: bench_train [--threads N] [--steps S] [--paper-steps P]
+// with the GFLOP/s each step executes against torch::mm's peak measured in this run.
+// Usage: bench_train [--threads N] [--steps S] [--paper-steps P] [--profile ROWS]
+// --profile prints the drlih-cpu step's slowest operators (self time per step, LibTorch's profiler).
 #include <fmt/format.h>
 #include <torch/torch.h>
 
@@ -13,6 +14,7 @@
 #include "hashrl/common/blas_core.h"
 #include "hashrl/common/threads.h"
 #include "hashrl/train/trainer.h"
+#include "op_profile.h"
 #include "paths.h"
 #include "peak_memory.h"
 
@@ -35,14 +37,34 @@ double mm_gflops(int64_t m, int64_t k, int64_t n, int repeats = 5) {
   return 2.0 * m * k * n / best / 1e9;
 }
 
-// Seconds per training step after `warmup` steps, over `steps` more.
-double seconds_per_step(const hashrl::Config& config, int64_t warmup, int64_t steps) {
+// Seconds per training step after `warmup` steps, over `steps` more; then, when `profiled` is
+// given, `profiled_steps` more under the profiler, their operators written there.
+double seconds_per_step(const hashrl::Config& config, int64_t warmup, int64_t steps,
+                        std::vector<hashrl::bench::OpTime>* profiled = nullptr, int64_t profiled_steps = 0) {
   const auto dir = std::filesystem::temp_directory_path() / "hashrl-bench-train";
   hashrl::Trainer trainer(config, dir.string());
   trainer.train_until(warmup);
   const auto start = std::chrono::steady_clock::now();
   trainer.train_until(warmup + steps);
-  return seconds_since(start) / static_cast<double>(steps);
+  const double seconds = seconds_since(start) / static_cast<double>(steps);
+  if (profiled) {
+    *profiled = hashrl::bench::profile_ops([&] { trainer.train_until(warmup + steps + profiled_steps); });
+  }
+  return seconds;
+}
+
+// FLOPs of the products and convolutions a profiled piece of work executed. LibTorch counts the
+// forward convolutions (aten::conv2d) and every product (mm and addmm, the backward's included);
+// a trained convolution's backward is counted as twice its forward (the input's and the weights'
+// gradients; the first layer computes no input gradient, so this overcounts it, under 1% of the
+// VGG trunk). Elementwise FLOPs are left out.
+double executed_flops(const std::vector<hashrl::bench::OpTime>& ops) {
+  double flops = 0;
+  for (const auto& op : ops) {
+    if (op.name == "aten::conv2d") flops += 3 * op.flops;
+    if (op.name == "aten::mm" || op.name == "aten::addmm" || op.name == "aten::bmm") flops += op.flops;
+  }
+  return flops;
 }
 
 }  // namespace
@@ -50,10 +72,12 @@ double seconds_per_step(const hashrl::Config& config, int64_t warmup, int64_t st
 int main(int argc, char** argv) {
   int threads = 0;
   int64_t steps = 100, paper_steps = 2;
+  int profile_rows = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--steps")) steps = std::atoll(argv[i + 1]);
     if (!std::strcmp(argv[i], "--paper-steps")) paper_steps = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--profile")) profile_rows = std::atoi(argv[i + 1]);
   }
   // As the CLI does: a fallback BLAS kernel would make every figure a different machine's.
   const std::string blas_note = hashrl::ensure_fast_blas(argv, hashrl::BlasCoreRequest::from_environment());
@@ -62,12 +86,27 @@ int main(int argc, char** argv) {
   hashrl::keep_freed_memory();
   fmt::print("training benchmark, {} threads, {}\n", threads, hashrl::describe_blas());
 
-  // The default CPU config, as the README's main job runs it.
-  hashrl::Config cpu = hashrl::Config::from_file(std::string(hashrl::paths::kSourceDir) + "/configs/drlih-cpu.ini");
-  cpu.set("train.checkpoint_every", "0");
-  const double cpu_step = seconds_per_step(cpu, 10, steps);
-  fmt::print("drlih-cpu      : {:7.2f} steps/s, {:8.1f} images/s, peak RSS {:.0f} MiB\n", 1 / cpu_step, 48 / cpu_step,
-             peak_rss_mib());
+  // The default CPU config, as the README's main job runs it, beside the encoder's NCHW layout. Each timed unprofiled; its FLOPs counted over 10 more steps under the profiler.
+  struct Variant {
+    std::string name, key, value;
+    double seconds = 0, flops = 0;
+    std::vector<hashrl::bench::OpTime> ops;
+  };
+  std::vector<Variant> variants = {{"drlih-cpu", "", ""}, {"  NCHW layout", "encoder.channels_last", "false"}};
+  // Two rounds, the best of each kept: the first trainer in a process also pays for growing the
+  // heap (its first touch of every page), which would otherwise count against the first row.
+  const int64_t profiled_steps = 10;
+  for (int round = 0; round < 2; ++round) {
+    for (auto& variant : variants) {
+      hashrl::Config cpu = hashrl::Config::from_file(std::string(hashrl::paths::kSourceDir) + "/configs/drlih-cpu.ini");
+      cpu.set("train.checkpoint_every", "0");
+      if (!variant.key.empty()) cpu.set(variant.key, variant.value);
+      const double seconds = seconds_per_step(cpu, 10, steps, &variant.ops, profiled_steps);
+      variant.seconds = round == 0 ? seconds : std::min(variant.seconds, seconds);
+      variant.flops = executed_flops(variant.ops) / profiled_steps;
+    }
+  }
+  const double cpu_rss = peak_rss_mib();
 
   // The paper-size policy on precomputed 4096-d features (fc7), so the policy alone is timed.
   const int64_t hidden = 4096, q = 48, k = 12, batch = 16, dim = 4096, images = 3 * batch;
@@ -88,6 +127,14 @@ int main(int argc, char** argv) {
   const double model_rate = model / paper_step / 1e9, executed_rate = executed / paper_step / 1e9;
   const double peak_square = mm_gflops(2048, 2048, 2048);
   const double peak_policy_shape = mm_gflops(images, hidden, hidden);
+  for (const auto& v : variants) {
+    const double rate = v.flops / v.seconds / 1e9;
+    fmt::print("{:<15}: {:7.2f} steps/s, {:8.1f} images/s, {:.1f} GFLOP/s executed ({:.0f}% of the 2048^3 peak), "
+               "{:.2f}x drlih-cpu's steps/s\n", v.name, 1 / v.seconds, 48 / v.seconds, rate, 100 * rate / peak_square,
+               variants[0].seconds / v.seconds);
+  }
+  fmt::print("drlih-cpu rows: {:.2f} GFLOP a step (products and convolutions), peak RSS {:.0f} MiB\n",
+             variants[0].flops / 1e9, cpu_rss);
   fmt::print("paper policy   : {:7.3f} steps/s, {:8.1f} images/s, {:.1f} GFLOP/s of model FLOPs, {:.1f} GFLOP/s "
              "executed\n", 1 / paper_step, images / paper_step, model_rate, executed_rate);
   fmt::print("torch::mm peak : {:.1f} GFLOP/s at 2048^3, {:.1f} GFLOP/s at the policy's [{}, {}] x [{}, {}]\n",
@@ -95,4 +142,9 @@ int main(int argc, char** argv) {
   fmt::print("paper policy reaches {:.0f}% of the 2048^3 peak in model FLOPs, {:.0f}% in executed FLOPs "
              "(target: at least 60%)\n", 100 * model_rate / peak_square, 100 * executed_rate / peak_square);
   fmt::print("peak RSS {:.0f} MiB\n", peak_rss_mib());
+  for (const auto& v : variants) {
+    if (profile_rows <= 0) break;
+    fmt::print("\n{} step by operator (self time, per step, over {} profiled steps):\n", v.name, profiled_steps);
+    hashrl::bench::print_op_table(v.ops, profiled_steps, profile_rows);
+  }
 }
