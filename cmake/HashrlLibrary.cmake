@@ -37,12 +37,23 @@ function(hashrl_use_pch target)
   target_compile_options(${target} PRIVATE ${HASHRL_COMPILE_OPTIONS})
 endfunction()
 
-# hashrl_add_library(<folder> SOURCES ... DEPS ...): the target hashrl_<folder>, exported as
-# hashrl::<folder>, with its headers installed under include/hashrl/<folder>.
+# Sources (of the current folder) that include no LibTorch header, directly or through hashrl's:
+# compiled without the precompiled header, whose loading alone (600 MB of torch/torch.h) costs GCC
+# 5-10 s a file, more than most of these take to compile whole.
+function(hashrl_skip_pch)
+  set_source_files_properties(${ARGN} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
+endfunction()
+
+# hashrl_add_library(<folder> SOURCES ... [WITHOUT_TORCH ...] DEPS ...): the target
+# hashrl_<folder>, exported as hashrl::<folder>, with its headers installed under
+# include/hashrl/<folder>. WITHOUT_TORCH: sources among SOURCES that skip the precompiled header.
 function(hashrl_add_library folder)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;WITHOUT_TORCH;DEPS" ${ARGN})
   set(target hashrl_${folder})
   add_library(${target} STATIC ${ARG_SOURCES})
+  if(ARG_WITHOUT_TORCH)
+    hashrl_skip_pch(${ARG_WITHOUT_TORCH})
+  endif()
   add_library(hashrl::${folder} ALIAS ${target})
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${folder} OUTPUT_NAME hashrl_${folder})
   target_include_directories(${target} PUBLIC
