@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
     std::vector<hashrl::bench::OpTime> ops;
   };
   std::vector<Variant> variants = {{"drlih-cpu", "", ""}, {"  NCHW layout", "encoder.channels_last", "false"}};
-  // Two rounds, the best of each kept: the first trainer in a process also pays for growing the
-  // heap (its first touch of every page), which would otherwise count against the first row.
+  // Two rounds, the best of each kept: whichever row ran first in the process measured 10-15%
+  // slower than when it ran later (the heap still growing, most likely).
   const int64_t profiled_steps = 10;
   for (int round = 0; round < 2; ++round) {
     for (auto& variant : variants) {
