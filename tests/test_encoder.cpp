@@ -70,7 +70,7 @@ TEST_CASE("vgg's channels-last layout computes what the NCHW layout computes, fo
     const auto source = nhwc->named_parameters();
     for (auto& item : nchw->named_parameters()) item.value().copy_(source[item.key()]);
   }
-  const auto& conv = nhwc->named_parameters()["features.3.weight"];
+  const torch::Tensor conv = nhwc->named_parameters()["features.3.weight"];
   CHECK(conv.is_contiguous(torch::MemoryFormat::ChannelsLast));
   CHECK(!conv.is_contiguous());
   CHECK(nchw->named_parameters()["features.3.weight"].is_contiguous());
