@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
   hashrl::keep_freed_memory();
   fmt::print("training benchmark, {} threads, {}\n", threads, hashrl::describe_blas());
 
-  // The default CPU config, as the README's main job runs it, beside the encoder's NCHW layout. Each timed unprofiled; its FLOPs counted over 10 more steps under the profiler.
+  // The default CPU config, as the README's main job runs it, beside the encoder's NCHW layout.
+  // Each timed unprofiled; its FLOPs counted over 10 more steps under the profiler.
   struct Variant {
     std::string name, key, value;
     double seconds = 0, flops = 0;
