@@ -176,9 +176,15 @@ class Trainer::StepContext : public UpdateContext {
     t.optimizer_->step();
     // A finite gradient can still carry parameters past the float range (a learning rate far too
     // large); caught here, the next episode does not fail obscurely inside a Bernoulli draw.
-    std::vector<torch::Tensor> finite;
-    for (const auto& p : t.parameters_) finite.push_back(torch::isfinite(p).all());
-    if (!torch::stack(finite).all().item<bool>())  // one host sync for all tensors, not one each
+    // Each tensor's smallest and largest value (a NaN anywhere makes both NaN): one operator a
+    // tensor where isfinite().all() takes five, and one host sync for all tensors.
+    std::vector<torch::Tensor> extremes;
+    for (const auto& p : t.parameters_) {
+      auto [lowest, highest] = torch::aminmax(p);
+      extremes.push_back(lowest);
+      extremes.push_back(highest);
+    }
+    if (!torch::isfinite(torch::stack(extremes)).all().item<bool>())
       fail("training stopped at step {}: the parameters are not finite after its update (learning rate too "
            "large?); the last good checkpoint is '{}'", step, t.checkpoint_path());
     return grad_norm;
