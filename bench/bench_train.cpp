@@ -95,7 +95,9 @@ int main(int argc, char** argv) {
   };
   std::vector<Variant> variants = {{"drlih-cpu", "", ""}, {"  NCHW layout", "encoder.channels_last", "false"}};
   // Two rounds, the best of each kept: whichever row ran first in the process measured 10-15%
-  // slower than when it ran later (the heap still growing, most likely).
+  // slower than when it ran later (the heap still growing, most likely). Both rounds profile: the
+  // first profile of a process runs slow (the first row's read 128 against 80 ms a step when only
+  // the second round profiled), so the first round's profiles are its warm-up.
   const int64_t profiled_steps = 10;
   for (int round = 0; round < 2; ++round) {
     for (auto& variant : variants) {
