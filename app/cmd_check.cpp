@@ -1,9 +1,9 @@
-// hashrl check: every conformance check that applies to a config (hashrl::testing's
-// check_config): the data set, the env, the reward, the agent and its learner. Exit 1 on a failure.
+// hashrl check: every conformance check that applies to a config (check_config,
+// train/check_config.h): the data set, the env, the reward, the agent and its learner. Exit 1 on a failure.
 #include <iostream>
 
 #include "cli.h"
-#include "hashrl/testing/conformance.h"
+#include "hashrl/train/check_config.h"
 #include "hashrl/train/trainer.h"
 
 namespace hashrl::cli {

@@ -6,23 +6,11 @@
 namespace hashrl {
 namespace {
 
-class Checker {
- public:
-  explicit Checker(CheckReport& report) : report_(report) {}
-  void expect(bool ok, const std::string& what, const std::string& detail = "") {
-    if (ok)
-      report_.passed.push_back(what);
-    else
-      report_.failed.push_back(detail.empty() ? what : what + ": " + detail);
-  }
-  void expect_fits(const Box& box, const torch::Tensor& t, const std::string& what) {
-    const std::string wrong = box.check_values(t);
-    expect(wrong.empty(), what + " fits " + box.describe(), wrong);
-  }
-
- private:
-  CheckReport& report_;
-};
+// A tensor against the box the spec declares for it.
+void expect_fits(Checker& check, const Box& box, const torch::Tensor& t, const std::string& what) {
+  const std::string wrong = box.check_values(t);
+  check.expect(wrong.empty(), what + " fits " + box.describe(), wrong);
+}
 
 struct Episode {
   torch::Tensor first_features;
@@ -38,8 +26,8 @@ Episode run_episode(Env& env, uint64_t seed, std::vector<Action>& actions, Check
   Episode episode{obs.features.detach().clone(), {}};
   const auto obs_space = spec.observation_space();
   if (report) {
-    check.expect_fits(obs_space.at("features"), obs.features.detach(), "reset: observation.features");
-    check.expect_fits(obs_space.at("bits"), obs.bits, "reset: observation.bits");
+    expect_fits(check, obs_space.at("features"), obs.features.detach(), "reset: observation.features");
+    expect_fits(check, obs_space.at("bits"), obs.bits, "reset: observation.bits");
     check.expect(obs.step == 0, "reset: observation.step is 0", fmt::format("got {}", obs.step));
   }
   auto gen = at::detail::createCPUGenerator(seed + 1);
@@ -62,7 +50,7 @@ Episode run_episode(Env& env, uint64_t seed, std::vector<Action>& actions, Check
     check.expect(result.terminated.all().item<bool>() == last && result.terminated.any().item<bool>() == last,
                  at + (last ? ": terminated on the last step" : ": not terminated before the last step"));
     check.expect(!result.truncated.any().item<bool>(), at + ": not truncated");
-    check.expect_fits(obs_space.at("bits"), result.observation.bits, at + ": observation.bits");
+    expect_fits(check, obs_space.at("bits"), result.observation.bits, at + ": observation.bits");
     check.expect(result.observation.step == t + 1, at + ": observation.step advances",
                  fmt::format("got {}", result.observation.step));
     const auto emitted = result.observation.bits.slice(1, t * spec.group_size, (t + 1) * spec.group_size);
@@ -95,12 +83,6 @@ std::vector<Action> redrawn(const std::vector<Action>& actions, at::Generator& g
 }
 
 }  // namespace
-
-std::string CheckReport::summary() const {
-  std::string out = fmt::format("{}: {} passed, {} failed\n", name, passed.size(), failed.size());
-  for (const auto& f : failed) out += "  FAILED " + f + "\n";
-  return out;
-}
 
 CheckReport check_env(Env& env, uint64_t seed) {
   CheckReport report;

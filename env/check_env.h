@@ -7,19 +7,12 @@
 // the spec's dtype and device, finite, equal to group_reward + global_reward, with a term the spec
 // does not declare zero and the global term zero before the last step; the same seed giving the
 // same batch and the same rewards for the same actions; and a step after the end being an error.
-#include <string>
-#include <vector>
+#include <cstdint>
 
+#include "hashrl/env/check_report.h"
 #include "hashrl/env/env.h"
 
 namespace hashrl {
-
-struct CheckReport {
-  std::string name = "check_env";  // which check, for summary()
-  std::vector<std::string> passed, failed;
-  bool ok() const { return failed.empty(); }
-  std::string summary() const;
-};
 
 // Runs the checks with random actions drawn from `seed`. The env is left after a finished episode.
 CheckReport check_env(Env& env, uint64_t seed = 0);

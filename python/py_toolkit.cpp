@@ -13,6 +13,7 @@
 #include "hashrl/retrieval/report.h"
 #include "hashrl/serve/trained_run.h"
 #include "hashrl/testing/conformance.h"
+#include "hashrl/train/check_config.h"
 #include "hashrl/train/stop_on_signal.h"
 #include "hashrl/train/trainer.h"
 #include "py_env.h"

@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "checker.h"
 #include "hashrl/agents/bernoulli.h"
 #include "hashrl/testing/conformance.h"
 
@@ -10,7 +9,7 @@ namespace hashrl {
 CheckReport check_agent(Agent& agent, Env& env, uint64_t seed, int64_t draws) {
   CheckReport report;
   report.name = "check_agent";
-  testing_detail::Checker check(report, "");
+  Checker check(report);
   check.guarded("the agent acts through an episode", [&] {
     const EnvSpec& spec = env.spec();
     torch::manual_seed(seed);

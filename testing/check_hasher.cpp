@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "checker.h"
 #include "hashrl/testing/conformance.h"
 
 namespace hashrl {
@@ -9,7 +8,7 @@ namespace hashrl {
 CheckReport check_hasher(Hasher& hasher, const torch::Tensor& features, const torch::Tensor& labels) {
   CheckReport report;
   report.name = "check_hasher";
-  testing_detail::Checker check(report, "");
+  Checker check(report);
   check.guarded("fit and project", [&] {
     torch::NoGradGuard no_grad;
     hasher.fit(features, labels);

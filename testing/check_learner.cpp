@@ -4,7 +4,6 @@
 
 #include <cmath>
 
-#include "checker.h"
 #include "hashrl/rollout/rollout.h"
 #include "hashrl/testing/conformance.h"
 
@@ -59,7 +58,7 @@ class CheckingContext : public UpdateContext {
 CheckReport check_learner(Learner& learner, Agent& agent, Env& env, uint64_t seed) {
   CheckReport report;
   report.name = "check_learner";
-  testing_detail::Checker check(report, "");
+  Checker check(report);
   if (agent.fitted_in_closed_form()) {
     check.expect(true, "skipped: a closed-form agent is fitted, not trained by a learner");
     return report;

@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "checker.h"
 #include "hashrl/testing/conformance.h"
 
 namespace hashrl {
@@ -9,7 +8,7 @@ namespace hashrl {
 CheckReport check_dataset(const Dataset& data) {
   CheckReport report;
   report.name = "check_dataset";
-  testing_detail::Checker check(report, "");
+  Checker check(report);
   check.guarded("validate()", [&] {
     data.validate();
     check.expect(true, "validate() holds");

@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "checker.h"
 #include "hashrl/testing/conformance.h"
 
 namespace hashrl {
@@ -38,7 +37,7 @@ RewardInput input_of(const Codes& codes, const torch::Tensor& labels, int64_t st
 CheckReport check_reward(const Reward& reward, int64_t batch, int64_t bits, uint64_t seed) {
   CheckReport report;
   report.name = "check_reward";
-  testing_detail::Checker check(report, "");
+  Checker check(report);
   auto gen = at::detail::createCPUGenerator(seed);
   const auto labels = triplet_labels(batch);
   const auto anchors = at::rand({batch, bits}, gen);

@@ -1,8 +1,8 @@
 #pragma once
 // hashrl::testing: the conformance checks every component of its kind must pass, one function per
 // kind, as OpenSpiel reuses one suite for every game. The built-ins' tests call them, so does
-// `hashrl check --config C`, and so can a user's own tests on their own component (link
-// hashrl::testing; examples/custom_agent and examples/custom_reward do).
+// `hashrl check --config C` (through check_config, train/check_config.h), and so can a user's own
+// tests on their own component (link hashrl::testing; examples/custom_agent and custom_reward do).
 //
 //   auto report = hashrl::check_agent(my_agent, *env);
 //   if (!report.ok()) std::cerr << report.summary();
@@ -17,8 +17,8 @@
 #include "hashrl/data/dataset.h"
 #include "hashrl/env/check_env.h"
 #include "hashrl/env/env.h"
-#include "hashrl/rewards/reward.h"
 #include "hashrl/learners/learner.h"
+#include "hashrl/rewards/reward.h"
 
 namespace hashrl {
 
@@ -54,10 +54,5 @@ CheckReport check_hasher(Hasher& hasher, const torch::Tensor& features, const to
 // A data set as a reader returned it: validate() holds, at least one item, labels in {0, 1} with
 // at least one label per item, images uint8 or features finite float.
 CheckReport check_dataset(const Dataset& data);
-
-// Every check that applies to what `config` builds: the data set (check_dataset), the env
-// (check_env, and check_action_dependence when the learner uses the score function), the reward (check_reward on a fresh one from [reward]), the agent (check_agent), its
-// learner (check_learner), all merged into one report whose lines say which check they came from.
-CheckReport check_config(const Config& config, uint64_t seed = 0);
 
 }  // namespace hashrl
