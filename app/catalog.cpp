@@ -103,8 +103,9 @@ std::string config_doc() {
          kinds(policy_registry());
   out += section("learner", "How the agent learns; each agent names its own default.", learner_keys()) +
          kinds(learner_registry());
-  out += section("optim", "The optimiser and its learning-rate schedule (the paper's: SGD, lr 1e-3, x0.1 every "
-                          "10,000 steps, weight decay 5e-4).",
+  out += section("optim", "The optimiser and its learning-rate schedule. The defaults are the CPU configs' Adam at "
+                          "lr 1e-4; the paper's (SGD, lr 1e-3, x0.1 every 10,000 steps, weight decay 5e-4) are "
+                          "configs/drlih.ini's.",
                  optimizer_keys()) +
          kinds(optimizer_registry());
   out += section("train", "A run resumes exactly from its last checkpoint (docs/robustness.md).", train_keys());

@@ -8,6 +8,8 @@
 #include "hashrl/data/data_source.h"
 #include "hashrl/env/check_env.h"
 #include "hashrl/envs/env_registry.h"
+#include "hashrl/policies/drlih_policy.h"
+#include "hashrl/train/optimizer.h"
 #include "hashrl/train/trainer.h"
 #include "paths.h"
 #include "support.h"
@@ -88,4 +90,22 @@ TEST_CASE("a2c and ppo as shipped before (a reward of the relaxed codes) are ref
     const auto report = check_action_dependence(*env);
     CHECK_FALSE(report.ok());
   }
+}
+
+// A new component gets the CPU configs' sizes by default (issue 40: the paper's 4,096-wide RNN
+// and SGD ran a toy env at 0.2 steps/s), so the paper's sizes live in configs/drlih.ini alone: it
+// must name every one of them, or it would quietly train the defaults.
+TEST_CASE("the defaults are the CPU configs' sizes and configs/drlih.ini names the paper's") {
+  CHECK(DrlihPolicyOptions().hidden() == 256);
+  CHECK(OptimizerSettings().kind == "adam");
+  CHECK(OptimizerSettings().lr == 1e-4);
+
+  const Config paper = Config::from_file(std::string(paths::kSourceDir) + "/configs/drlih.ini");
+  const ConfigSection policy(paper, "policy"), optim(paper, "optim");
+  CHECK(policy.get_int("hidden", 0) == 4096);
+  CHECK(optim.get_string("kind", "") == "sgd");
+  CHECK(optim.get_double("lr", 0) == 1e-3);
+  CHECK(optim.get_double("weight_decay", 0) == 5e-4);
+  CHECK(optim.get_int("lr_step", 0) == 10000);
+  CHECK(optim.get_double("lr_gamma", 0) == 0.1);
 }
