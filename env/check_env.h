@@ -9,7 +9,7 @@
 // same batch and the same rewards for the same actions; and a step after the end being an error.
 #include <cstdint>
 
-#include "hashrl/env/check_report.h"
+#include "hashrl/common/check_report.h"
 #include "hashrl/env/env.h"
 
 namespace hashrl {

@@ -10,6 +10,7 @@
 #include "hashrl/agents/classic/hasher.h"
 #include "hashrl/common/error.h"
 #include "hashrl/learners/learner.h"
+#include "hashrl/rewards/check_reward.h"
 #include "hashrl/testing/conformance.h"
 #include "py_env.h"
 

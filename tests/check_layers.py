@@ -1,19 +1,26 @@
 #!/usr/bin/env python3
-"""Fails when a source includes a header of a layer it does not build on.
+"""Fails when a source includes a header of a layer it does not build on, or a layer links one it is kept from.
 
 Each layer is a folder with a CMakeLists.txt that calls hashrl_add_library(<folder> ... DEPS ...):
 the DEPS that name hashrl::<layer> targets are the only layers its sources may include, with what
 those build on in turn. So the rule has one home, the CMake targets, and cannot drift from them.
 Folders that are not layers (app, tests, bench, examples) may include anything; no layer may
-include them, nor the umbrella hashrl/hashrl.h.
+include them, nor the umbrella hashrl/hashrl.h. And the layers in APART, below, must not build on
+HashEnv's machinery at all.
 
 Usage: check_layers.py SOURCE_ROOT      check the tree
-       check_layers.py --self-test      check that a back-include in a small fake tree is caught
+       check_layers.py --self-test      check that a back-include and a link kept apart are caught in a fake tree
 """
 import os
 import re
 import sys
 import tempfile
+
+# The layers an agent's, a learner's or a new env's author links are kept apart from HashEnv's
+# machinery (issue 40): none may build on these, directly or through another layer, so that seeing
+# Env, Agent or Learner, or running their conformance checks, links no VGG, data set or reward.
+APART = {layer: {"data", "encoders", "rewards", "envs"}
+         for layer in ("env", "policies", "agents", "rollout", "learners", "testing")}
 
 LIBRARY = re.compile(r"hashrl_add_library\(\s*(\w+)(.*?)\)", re.S)
 INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]hashrl/([^">]+)[">]', re.M)
@@ -56,10 +63,14 @@ def closure(layers):
     return below
 
 
-def violations(root):
+def violations(root, apart=None):
     layers = read_layers(root)
     below = closure(layers)
     found = []
+    for layer, kept_from in sorted((APART if apart is None else apart).items()):
+        for other in sorted(below.get(layer, set()) & kept_from):
+            found.append(f"{layer}/CMakeLists.txt: '{layer}' builds on '{other}', which it is kept apart from "
+                         f"(check_layers.py, APART)")
     for layer in sorted(layers):
         for folder, _, files in os.walk(os.path.join(root, layer)):
             for name in sorted(files):
@@ -90,13 +101,16 @@ def self_test():
         write("high/CMakeLists.txt", "hashrl_add_library(high\n  SOURCES b.cpp\n  DEPS hashrl::low)\n")
         write("high/b.cpp", '#include "hashrl/high/b.h"\n#include "hashrl/low/a.h"\n')
         write("low/a.cpp", '#include "hashrl/low/a.h"\n')
-        _, clean = violations(root)
+        _, clean = violations(root, apart={})
+        _, apart = violations(root, apart={"high": {"low"}})
         write("low/a.cpp", '#include "hashrl/low/a.h"\n#include "hashrl/high/b.h"\n')
-        _, back = violations(root)
+        _, back = violations(root, apart={})
         write("low/a.cpp", '#include "hashrl/hashrl.h"\n')
-        _, umbrella = violations(root)
-    ok = not clean and len(back) == 1 and "low/a.cpp" in back[0] and len(umbrella) == 1
+        _, umbrella = violations(root, apart={})
+    ok = (not clean and len(back) == 1 and "low/a.cpp" in back[0] and len(umbrella) == 1 and len(apart) == 1
+          and "'high' builds on 'low'" in apart[0])
     print("clean tree:", clean or "no violations")
+    print("a layer building on one it is kept apart from:", apart)
     print("back-include:", back)
     print("umbrella include:", umbrella)
     return 0 if ok else 1
@@ -110,7 +124,7 @@ def main():
     layers, found = violations(sys.argv[1])
     for line in found:
         print(line)
-    print(f"{len(layers)} layers, {len(found)} includes against the layering")
+    print(f"{len(layers)} layers, {len(found)} includes or links against the layering")
     return 1 if found else 0
 
 

@@ -8,9 +8,11 @@
 
 #include "hashrl/agents/classic/hasher.h"
 #include "hashrl/common/files.h"
+#include "hashrl/data/check_dataset.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
 #include "hashrl/envs/env_registry.h"
+#include "hashrl/rewards/check_reward.h"
 #include "hashrl/rewards/code_reward.h"
 #include "hashrl/testing/conformance.h"
 #include "support.h"

@@ -1,7 +1,9 @@
 #include "hashrl/train/check_config.h"
 
+#include "hashrl/data/check_dataset.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/envs/env_registry.h"
+#include "hashrl/rewards/check_reward.h"
 #include "hashrl/testing/conformance.h"
 
 namespace hashrl {

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "hashrl/common/config.h"
-#include "hashrl/env/check_report.h"
+#include "hashrl/common/check_report.h"
 
 namespace hashrl {
 

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "hashrl/hashrl.h"
-#include "hashrl/testing/conformance.h"
+#include "hashrl/rewards/check_reward.h"
 
 int main(int argc, char** argv) {
   auto config = hashrl::Config::from_string(
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
       "[policy]\nhidden = 32\n[optim]\nkind = adam\nlr = 0.003\n[train]\nsteps = 200\n");
   for (int i = 1; i < argc; ++i) config.apply_override(argv[i]);  // e.g. train.steps=10
 
-  // The conformance checks every reward must pass (hashrl::testing), on this one, before training.
+  // The conformance checks every reward must pass (rewards/check_reward.h), on this one, before training.
   const auto checks = hashrl::check_reward(*hashrl::make_reward(hashrl::ConfigSection(config, "reward")));
   std::cout << checks.summary();
   if (!checks.ok()) return 1;

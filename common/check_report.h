@@ -1,7 +1,8 @@
 #pragma once
-// What every conformance check returns and how it records a result: the env's checks here, the
-// component checks of hashrl::testing and `hashrl check`'s whole-config check alike, so that one
-// report reads the same whichever check wrote it.
+// What every conformance check returns and how it records a result: check_env (env/),
+// check_reward (rewards/), check_dataset (data/), the agent and learner checks of hashrl::testing
+// and `hashrl check`'s whole-config check (train/) alike, so that one report reads the same
+// whichever check wrote it. Each check lives in the layer of what it checks.
 #include <functional>
 #include <string>
 #include <vector>

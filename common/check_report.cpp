@@ -1,4 +1,4 @@
-#include "hashrl/env/check_report.h"
+#include "hashrl/common/check_report.h"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "hashrl/testing/conformance.h"
+#include "hashrl/rewards/check_reward.h"
 
 namespace hashrl {
 namespace {

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "hashrl/testing/conformance.h"
+#include "hashrl/data/check_dataset.h"
 
 namespace hashrl {
 
