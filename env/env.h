@@ -11,7 +11,7 @@
 // There is no autoreset: after the last step the caller must call reset(); a step after the end
 // of an episode is an error. Every tensor lives on env.spec().device. What a learner may rely on
 // is typed: the spec (shapes, the reward terms paid) and the fields of StepResult; HashEnv is one
-// implementation (envs/hash_env.h), tests/target_code_env.h another.
+// implementation (envs/hash_env.h), envs/target_code_env.h another.
 #include <torch/serialize/archive.h>
 #include <torch/types.h>
 

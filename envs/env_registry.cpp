@@ -17,11 +17,13 @@ std::string env_kind(const Config& config) { return env_registry().name_in(kKind
 
 // The built-ins, each registered by a function in its own file (docs/extending.md: why by name).
 void register_hash_env(EnvRegistry& registry);
+void register_target_code_env(EnvRegistry& registry);
 
 EnvRegistry& env_registry() {
   static EnvRegistry registry = [] {
     EnvRegistry r("env");
     register_hash_env(r);
+    register_target_code_env(r);
     return r;
   }();
   return registry;

@@ -28,6 +28,8 @@ class ConfigView {
       : config_(&config), section_(std::move(section)), alive_(std::move(alive)) {}
   // The section, checked to be still lent.
   ConfigSection section() const;
+  // train.seed of the whole config (common/run_seed.h), which every env's factory seeds its draws from.
+  uint64_t run_seed() const;
   ConfigView sub(const std::string& name) const { return {*config_, section_ + "." + name, alive_}; }
   const std::string& name() const { return section_; }
 

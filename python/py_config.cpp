@@ -6,6 +6,7 @@
 #include "bindings.h"
 #include "hashrl/common/error.h"
 #include "hashrl/common/plugins.h"
+#include "hashrl/common/run_seed.h"
 #include "hashrl/train/kind_switch.h"
 
 namespace hashrl::python {
@@ -68,6 +69,11 @@ ConfigSection ConfigView::section() const {
   return ConfigSection(*config_, section_);
 }
 
+uint64_t ConfigView::run_seed() const {
+  section();  // checks the view is still lent
+  return hashrl::run_seed(*config_);
+}
+
 py::object to_python(torch::Dtype dtype) {
   return py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(torch::getTHPDtype(dtype)));
 }
@@ -101,6 +107,8 @@ void bind_config(py::module_& m) {
       .def("get_list", [](const ConfigView& v, const std::string& key, const std::vector<std::string>& fallback) {
              return v.section().get_list(key, fallback);
            }, py::arg("key"), py::arg("default"))
+      .def("run_seed", &ConfigView::run_seed,
+           "the run's [train] seed, which an env's factory seeds its draws from (as every built-in env does)")
       .def("section", &ConfigView::sub, py::arg("name"), "a sub-section ('reward' -> 'reward.terms')")
       .def("__repr__", [](const ConfigView& v) { return fmt::format("<hashrl.ConfigSection [{}]>", v.name()); });
 

@@ -10,6 +10,25 @@
 
 using namespace hashrl;
 
+// Every registered env on one synthetic config (feature vectors): an env added to env_registry()
+// is checked here without an edit, and one that cannot be built from this config fails naming it.
+TEST_CASE("every registered env passes check_env, and check_action_dependence where its reward reads the bits") {
+  int checked = 0;
+  for (const auto& name : env_registry().names()) {
+    INFO(name);
+    Config config = test::synthetic_config(8, 4, 3);
+    config.set("env.kind", name);
+    config.set("reward.codes", "bits");  // HashEnv's reward then reads the action
+    auto env = make_env(env_kind(config), config);
+    const auto report = check_env(*env, 5);
+    INFO(report.summary());
+    CHECK(report.ok());
+    if (env->spec().reward_dependence.on_action) CHECK(check_action_dependence(*env, 3).ok());
+    ++checked;
+  }
+  CHECK(checked >= 2);  // HashEnv-v0 and TargetCode-v0 at least
+}
+
 TEST_CASE("HashEnv passes check_env with every built-in reward on synthetic data") {
   for (const std::string reward : {"triplet", "contrastive", "quantization", "sum", "center"}) {
     Config config = test::synthetic_config();

@@ -1,4 +1,4 @@
-// The generic path, proven with an env that is not HashEnv (target_code_env.h): check_env, the
+// The generic path, proven with an env that is not HashEnv (envs/target_code_env.h): check_env, the
 // rollout, every learner that applies, the refusal of one that does not, and the Trainer.
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
@@ -12,11 +12,11 @@
 #include "hashrl/data/data_source.h"
 #include "hashrl/env/check_env.h"
 #include "hashrl/envs/env_registry.h"
+#include "hashrl/envs/target_code_env.h"
 #include "hashrl/learners/learner.h"
 #include "hashrl/testing/conformance.h"
 #include "hashrl/train/trainer.h"
 #include "support.h"
-#include "target_code_env.h"
 
 using namespace hashrl;
 
@@ -24,7 +24,6 @@ namespace {
 
 // Synthetic features, TargetCode-v0 with B = 16 one-row episodes of q = 8 bits in groups of 4.
 Config target_code_config(bool pays_global = true) {
-  test::register_target_code_env();
   return Config::from_string(
       "[data]\nkind = synthetic\nqueries_per_label = 5\ntrain_per_label = 20\n"
       "[data.synthetic]\nclasses = 4\nper_class = 40\ndim = 16\nspread = 0.3\n"
@@ -69,7 +68,7 @@ TEST_CASE("TargetCode-v0 passes check_env, with and without a global reward") {
 }
 
 TEST_CASE("check_env catches an env whose reward is not the sum of its terms") {
-  class Inflated : public test::TargetCodeEnv {
+  class Inflated : public TargetCodeEnv {
    public:
     using TargetCodeEnv::TargetCodeEnv;
     StepResult step(const Action& action) override {

@@ -88,6 +88,19 @@ def test_the_cpp_rollout_and_a_learner_run_a_python_env():
     assert report.ok, report.summary()
 
 
+def test_a_factory_reads_the_run_seed():
+    seen = []
+
+    def factory(section, data):
+        seen.append(section.run_seed())
+        return MatchTarget(data["features"][data["train"]], code_length=section.get_int("code_length", 8),
+                           group_size=section.get_int("group_size", 4), batch_size=section.get_int("batch_size", 16))
+    hashrl.register_env("SeedReader-v0", factory, "tests: reads train.seed", replace=True)
+    with hashrl.make_env(config=config(**{"env.kind": "SeedReader-v0", "train.seed": 11})):
+        pass
+    assert seen == [11]
+
+
 def test_register_env_builds_it_by_name():
     register()
     assert "MatchTarget-v0" in hashrl.env_names()
