@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
 
 namespace hashrl {
 
@@ -22,21 +23,21 @@ std::string read_file(const std::string& path) {
   // ends. Regular files and pipes (`--config <(...)`) are read.
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) fail("cannot read '{}': it is a directory, not a file", path);
-    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) fail("cannot read '{}': it is not a regular file", path);
+    if (S_ISDIR(st.st_mode)) fail_file("cannot read '{}': it is a directory, not a file", path);
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) fail_file("cannot read '{}': it is not a regular file", path);
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail("cannot open '{}': {}", path, std::strerror(errno));
+  if (!in) fail_file("cannot open '{}': {}", path, std::strerror(errno));
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) fail("error while reading '{}'", path);
+  if (in.bad()) fail_file("error while reading '{}'", path);
   return buffer.str();
 }
 
 void write_file_atomic(const std::string& path, const std::string& bytes) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) fail("cannot write '{}': {}", tmp, std::strerror(errno));
+  if (fd < 0) fail_file("cannot write '{}': {}", tmp, std::strerror(errno));
   size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
@@ -45,7 +46,7 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
       const int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      fail("cannot write '{}': {}", tmp, std::strerror(err));
+      fail_file("cannot write '{}': {}", tmp, std::strerror(err));
     }
     written += static_cast<size_t>(n);
   }
@@ -54,12 +55,12 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    fail("cannot flush '{}': {}", tmp, std::strerror(err));
+    fail_file("cannot flush '{}': {}", tmp, std::strerror(err));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    fail("cannot write '{}': {}", path, std::strerror(err));
+    fail_file("cannot write '{}': {}", path, std::strerror(err));
   }
   const size_t slash = path.rfind('/');
   sync_directory(slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash));
@@ -73,11 +74,11 @@ uint32_t crc32_of(const char* data, size_t size) {
 
 void sync_directory(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) fail("cannot open directory '{}': {}", dir, std::strerror(errno));
+  if (fd < 0) fail_file("cannot open directory '{}': {}", dir, std::strerror(errno));
   const int synced = ::fsync(fd);
   const int err = errno;
   ::close(fd);
-  if (synced != 0) fail("cannot flush directory '{}': {}", dir, std::strerror(err));
+  if (synced != 0) fail_file("cannot flush directory '{}': {}", dir, std::strerror(err));
 }
 
 namespace {
@@ -100,7 +101,7 @@ void remove_tree(const std::string& path) {
   remove_failure.clear();
   // FTW_DEPTH: a folder's entries before the folder; FTW_PHYS: a link is removed, not followed.
   if (::nftw(path.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-    fail("{}", remove_failure.empty() ? fmt::format("cannot remove '{}': {}", path, std::strerror(errno))
+    fail_file("{}", remove_failure.empty() ? fmt::format("cannot remove '{}': {}", path, std::strerror(errno))
                                       : remove_failure);
 }
 

@@ -3,14 +3,17 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <mutex>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
 
 namespace hashrl {
 
@@ -72,6 +75,9 @@ void load_plugin(const std::string& path) {
   const std::lock_guard<std::mutex> lock(plugins_mutex());
   auto& loaded = plugins();
   if (std::find(loaded.begin(), loaded.end(), path) != loaded.end()) return;
+  // A path (not a bare name the loader searches for) that names no file is a missing file, said so.
+  if (path.find('/') != std::string::npos && ::access(path.c_str(), F_OK) != 0)
+    fail_file("plugin '{}' did not load: {}", path, std::strerror(errno));
   if (const auto problem = plugin_file_problem(path); !problem.empty()) fail("plugin '{}' did not load: {}", path, problem);
   const int64_t before = registrations_so_far();
   // RTLD_NOW: a missing symbol is an error here, naming it, not a crash at the first call.

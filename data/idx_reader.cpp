@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
 #include "hashrl/common/limits.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
@@ -17,9 +18,9 @@ namespace {
 // Reads a file through zlib, which passes uncompressed files through unchanged.
 std::string read_maybe_gzipped(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) fail("cannot open '{}': no such file", path);
+  if (::stat(path.c_str(), &st) != 0) fail_file("cannot open '{}': no such file", path);
   gzFile file = gzopen(path.c_str(), "rb");
-  if (!file) fail("cannot open '{}'", path);
+  if (!file) fail_file("cannot open '{}'", path);
   std::string data;
   char buffer[1 << 16];
   int n = 0;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
 #include "hashrl/common/limits.h"
 #include "hashrl/data/data_source.h"
 #include "hashrl/data/readers.h"
@@ -40,7 +41,7 @@ std::vector<fs::path> sorted_entries(const fs::path& dir, Keep keep) {
 Dataset read_image_folder(const std::string& root, int64_t image_size) {
   if (image_size < 1) fail("'{}': image size must be positive, got {}", root, image_size);
   std::error_code error;
-  if (!fs::is_directory(root, error)) fail("image folder '{}' is not a folder", root);
+  if (!fs::is_directory(root, error)) fail_file("image folder '{}' is not a folder", root);
   const auto classes = sorted_entries(root, [](const fs::directory_entry& e) { return e.is_directory(); });
   if (classes.empty()) fail("image folder '{}' has no class folders (it should hold one folder per class)", root);
   if (static_cast<int64_t>(classes.size()) > kMaxLabels)

@@ -1,5 +1,6 @@
 // hashrl._core, the compiled half of the Python package `hashrl` (python/hashrl/__init__.py is the
-// other). Errors: hashrl's own become hashrl.Error (a ValueError) with the C++ message; LibTorch's
+// other). Errors: hashrl's own become hashrl.Error (a ValueError) with the C++ message, and a file
+// that cannot be opened, read or written hashrl.FileError (a hashrl.Error and an OSError); LibTorch's
 // become RuntimeError without the C++ stack trace.
 #include <c10/util/Exception.h>
 #include <dlfcn.h>
@@ -7,6 +8,7 @@
 #include "bindings.h"
 #include "hashrl/common/blas_core.h"
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
 #include "hashrl/common/plugins.h"
 
 PYBIND11_MODULE(_core, m) {
@@ -16,9 +18,16 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = HASHRL_VERSION;
 
   static py::exception<hashrl::Error> error(m, "Error", PyExc_ValueError);
+  // Two bases, so that both `except hashrl.Error` and `except OSError` catch it.
+  static py::object file_error = py::reinterpret_steal<py::object>(
+      PyErr_NewExceptionWithDoc("hashrl._core.FileError", "a file that cannot be opened, read or written",
+                                py::make_tuple(error, py::handle(PyExc_OSError)).ptr(), nullptr));
+  m.attr("FileError") = file_error;
   py::register_exception_translator([](std::exception_ptr thrown) {
     try {
       if (thrown) std::rethrow_exception(thrown);
+    } catch (const hashrl::FileError& e) {
+      PyErr_SetString(file_error.ptr(), e.what());
     } catch (const hashrl::Error& e) {
       error(e.what());
     } catch (const c10::Error& e) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
 #include "hashrl/retrieval/index_file.h"
 
 namespace hashrl {
@@ -33,7 +34,7 @@ ItemDatabase::ItemDatabase(const torch::Tensor& codes, const torch::Tensor& labe
            "flat or BHNSW32",
            options.index);
     if (options.index.find('/') != std::string::npos || options.index.find(".hidx") != std::string::npos)
-      fail("index file '{}' does not exist (`hashrl index build` writes one)", options.index);
+      fail_file("index file '{}' does not exist (`hashrl index build` writes one)", options.index);
     index_ = make_binary_index(options.index, codes.size(1));
     index_->add(codes);
     base_labels = labels;

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
 #include "hashrl/common/files.h"
 
 namespace hashrl {
@@ -52,10 +53,10 @@ ItemLog::ItemLog(std::string dir, int64_t base, int64_t bits, int64_t label_colu
       record_bytes_(kIdBytes + code_bytes_ + label_bytes_ + kCrcBytes) {
   if (options_.fold_every < 1) fail("items are folded every {} items: give 1 or more", options_.fold_every);
   if (::mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST)
-    fail("cannot create the items folder '{}': {}", dir_, std::strerror(errno));
+    fail_file("cannot create the items folder '{}': {}", dir_, std::strerror(errno));
   const std::string lock = dir_ + "/lock";
   lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0) fail("cannot open '{}': {}", lock, std::strerror(errno));
+  if (lock_fd_ < 0) fail_file("cannot open '{}': {}", lock, std::strerror(errno));
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock_fd_);
     fail("the items folder '{}' is in use: another server holds '{}'; give each server its own items folder", dir_,
@@ -160,7 +161,7 @@ void ItemLog::damaged_log(const std::string& bytes, size_t offset, int64_t intac
 
 void ItemLog::open_log_for_append() {
   log_fd_ = ::open(log_path().c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (log_fd_ < 0) fail("cannot open '{}' to append: {}", log_path(), std::strerror(errno));
+  if (log_fd_ < 0) fail_file("cannot open '{}' to append: {}", log_path(), std::strerror(errno));
 }
 
 void ItemLog::append(const torch::Tensor& codes, const torch::Tensor& labels) {

@@ -6,7 +6,10 @@
 #include <filesystem>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
+#include "hashrl/common/config.h"
 #include "hashrl/common/files.h"
+#include "hashrl/common/plugins.h"
 #include "support.h"
 
 using namespace hashrl;
@@ -39,4 +42,23 @@ TEST_CASE("remove_tree names a path it cannot remove") {
   // Below a regular file there is nothing to walk: ENOTDIR, not a silent success.
   CHECK_THROWS_WITH(remove_tree((root / "file" / "below").string()),
                     Catch::Contains("cannot remove") && Catch::Contains("file/below"));
+}
+
+TEST_CASE("a file that cannot be opened, read or written is a FileError naming it") {
+  const fs::path root = test::scratch_dir("file_errors");
+  CHECK_THROWS_AS(read_file((root / "missing.ini").string()), FileError);
+  CHECK_THROWS_WITH(read_file((root / "missing.ini").string()), Catch::Contains("missing.ini"));
+  CHECK_THROWS_AS(read_file(root.string()), FileError);  // a folder where a file was meant
+  CHECK_THROWS_AS(write_file_atomic((root / "no-such-folder" / "out.json").string(), "{}"), FileError);
+  CHECK_THROWS_AS(Config::from_file((root / "missing.ini").string()), FileError);
+  CHECK_THROWS_AS(load_plugin((root / "libmissing.so").string()), FileError);
+  // Errors about what a file holds stay plain Errors: the file was there.
+  test::write_bytes((root / "bad.ini").string(), "[env]\nnot a key line\n");
+  try {
+    Config::from_file((root / "bad.ini").string());
+    FAIL("a malformed config was read");
+  } catch (const FileError&) {
+    FAIL("a malformed config is not a file error");
+  } catch (const Error&) {
+  }
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
 #include "hashrl/common/files.h"
 
 namespace hashrl {
@@ -52,7 +53,7 @@ namespace {
 
 void require_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) fail("checkpoint '{}' does not exist", path);
+  if (::stat(path.c_str(), &st) != 0) fail_file("checkpoint '{}' does not exist", path);
 }
 
 [[noreturn]] void unloadable(const std::string& path, const c10::Error& e) {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "hashrl/common/error.h"
+#include "hashrl/common/file_error.h"
 #include "hashrl/common/files.h"
 
 namespace hashrl {
@@ -27,13 +28,13 @@ MetricsLog::MetricsLog(const std::string& path, int64_t kept_through_step) : pat
   const bool resuming = kept_through_step > 0 && std::filesystem::exists(path);
   if (resuming) write_file_atomic(path, records_through(path, kept_through_step));
   out_.open(path, resuming ? std::ios::app : std::ios::trunc);
-  if (!out_) fail("cannot write '{}'", path);
+  if (!out_) fail_file("cannot write '{}'", path);
 }
 
 void MetricsLog::write(const nlohmann::json& record) {
   out_ << record.dump() << '\n';
   out_.flush();
-  if (!out_) fail("cannot write '{}'", path_);
+  if (!out_) fail_file("cannot write '{}'", path_);
 }
 
 }  // namespace hashrl

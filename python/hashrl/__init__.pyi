@@ -18,6 +18,7 @@ Observation = Dict[str, Any]  # {"features": [rows, D], "bits": [rows, q], "step
 ActionLike = Union[Tensor, Tuple[Tensor, Tensor], Sequence[Tensor], Mapping[str, Tensor]]
 
 class Error(ValueError): ...
+class FileError(Error, OSError): ...
 
 class ActMode(enum.Enum):
     SAMPLE = 0

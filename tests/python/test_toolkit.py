@@ -99,3 +99,15 @@ def test_check_config_reads_a_shipped_config_as_hashrl_check_does():
     report = hashrl.check_config(os.path.join(os.path.dirname(__file__), "..", "..", "configs", "noseq.ini"),
                                  {"encoder.width": 0.125, "encoder.fc_dim": 32})
     assert report.ok, report.summary()
+
+
+def test_a_missing_file_is_an_oserror_and_a_hashrl_error(tmp_path):
+    missing = str(tmp_path / "missing")
+    for call in (lambda: hashrl.load_run(missing), lambda: hashrl.check_config(missing + ".ini"),
+                 lambda: hashrl.make_env(config=missing + ".ini"), lambda: hashrl.load_plugin(missing + ".so")):
+        with pytest.raises(OSError, match="missing") as caught:
+            call()
+        assert isinstance(caught.value, hashrl.FileError) and isinstance(caught.value, hashrl.Error)
+    with pytest.raises(hashrl.Error) as caught:  # what a file holds is not a file error
+        hashrl.make_env(config="[env]\ncode_length = many\n")
+    assert not isinstance(caught.value, OSError)
